@@ -1,0 +1,72 @@
+"""The one place where the course decides *how big* things are.
+
+`COURSE_FAST=1` switches every notebook and command to "CPU/CI fast mode": a few steps on small
+subsets, so the whole course executes in minutes on two CPU cores. Unset (the default, and what
+Colab learners get) means the lesson's real numbers: 50 DCGAN epochs, 40 000 Pix2Pix steps, ...
+
+Everything that depends on the mode asks `pick(full=..., fast=...)`, so a reader can see both
+settings side by side where they are used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def is_fast() -> bool:
+    """True when `COURSE_FAST` is set to a true-ish value ("1", "true", "yes")."""
+    return os.environ.get("COURSE_FAST", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def pick(full: T, fast: T) -> T:
+    """Return `fast` in fast mode and `full` otherwise."""
+    return fast if is_fast() else full
+
+
+def mode_name() -> str:
+    return "FAST (COURSE_FAST=1: tiny runs for CPU/CI)" if is_fast() else "FULL (lesson settings)"
+
+
+def data_dir() -> Path:
+    """Root of the offline dataset copies.
+
+    `COURSE_DATA_DIR` when set (CI points it at `../shared/data`); otherwise a per-user cache,
+    `~/.cache/course_lib/data`, where downloads are extracted and verified.
+    """
+    env = os.environ.get("COURSE_DATA_DIR")
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path.home() / ".cache" / "course_lib" / "data"
+
+
+def repo_root() -> Path:
+    """The repository checkout (parent of the `course_lib` package)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def weights_dir() -> Path:
+    """Where pretrained weights and their manifest live (`COURSE_WEIGHTS_DIR` overrides)."""
+    env = os.environ.get("COURSE_WEIGHTS_DIR")
+    return Path(env).expanduser().resolve() if env else repo_root() / "weights"
+
+
+def device_name() -> str:
+    """'GPU (<name>)' when TensorFlow sees a GPU, else 'CPU'."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return f"GPU ({gpus[0].name})" if gpus else "CPU"
+
+
+def describe() -> str:
+    """One-paragraph report that every notebook prints in its setup cell."""
+    d = data_dir()
+    return (
+        f"Mode:   {mode_name()}\n"
+        f"Device: {device_name()}\n"
+        f"Data:   {d}{'' if d.exists() else '  (not there yet: datasets download on first use)'}"
+    )
