@@ -27,13 +27,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="python -m course_lib", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m course_lib",
+                                     description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_) in COMMANDS.items():
         sub.add_parser(name, help=help_, add_help=False)
-    if not argv or argv[0] not in COMMANDS:
-        parser.print_help() if not argv or argv[0] in {"-h", "--help"} else parser.parse_args(argv)
-        return 0 if argv and argv[0] in {"-h", "--help"} else 2
+    if not argv or argv[0] in {"-h", "--help"}:
+        parser.print_help()
+        return 0 if argv else 2
+    if argv[0] not in COMMANDS:
+        parser.parse_args(argv)  # prints "invalid choice" and exits with status 2
     name = argv[0]
     module = importlib.import_module(COMMANDS[name][0])
     cmd_parser = argparse.ArgumentParser(prog=f"python -m course_lib {name}")
