@@ -124,7 +124,7 @@ class Pix2PixTrainer(_Trainer):
         self.lam = lam
 
     def train_step(self, batch):
-        input_image, target = batch
+        input_image, target = (tf.convert_to_tensor(t) for t in batch)
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             generated = self.generator(input_image, training=True)
             disc_real = self.discriminator([input_image, target], training=True)
