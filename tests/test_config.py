@@ -1,0 +1,30 @@
+"""The one mode switch and the path settings."""
+
+from pathlib import Path
+
+from course_lib import config
+
+
+def test_fast_mode_switch(monkeypatch):
+    monkeypatch.delenv("COURSE_FAST", raising=False)
+    assert not config.is_fast() and config.pick(full=50, fast=1) == 50
+    assert config.mode_name().startswith("FULL")
+    for value in ("1", "true", "YES"):
+        monkeypatch.setenv("COURSE_FAST", value)
+        assert config.is_fast() and config.pick(full=50, fast=1) == 1
+    monkeypatch.setenv("COURSE_FAST", "0")
+    assert not config.is_fast()
+
+
+def test_data_dir_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert config.data_dir() == tmp_path.resolve()
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    assert config.data_dir() == Path.home() / ".cache" / "course_lib" / "data"
+
+
+def test_describe_reports_mode_device_and_data(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "nowhere"))
+    text = config.describe()
+    assert "FAST" in text and "Device:" in text and "not there yet" in text
