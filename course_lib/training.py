@@ -250,14 +250,27 @@ def default_schedule(name: str) -> dict:
     raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")
 
 
+def xla_helps() -> bool:
+    """Whether to compile train steps with XLA by default: on a GPU, yes.
+
+    On CPU, measured (docs/PERFORMANCE.md): XLA made the MNIST MLP steps slower, and far slower
+    in wall time when the cores are shared with other work, because its parallel loops wait for
+    every worker thread; TensorFlow's own oneDNN kernels are the better choice there.
+    """
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
 def build_run(name: str, batch_size: int, limit: int | None = None, seed: int | None = None,
-              jit_compile: bool = True):
+              jit_compile: bool | None = None):
     """Models, trainer and dataset for a named run.
 
+    `jit_compile=None` picks XLA where it helps (`xla_helps()`: on a GPU).
     Returns (trainer, dataset, steps_per_epoch).
     """
     from course_lib import data
 
+    if jit_compile is None:
+        jit_compile = xla_helps()
     if seed is not None:
         keras.utils.set_random_seed(seed)
     if name in ("gan", "cgan", "dcgan"):
@@ -329,7 +342,11 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
     parser.add_argument("--limit", type=int, help="use only the first N training examples")
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--no-jit", action="store_true", help="do not compile the step with XLA")
+    jit = parser.add_mutually_exclusive_group()
+    jit.add_argument("--jit", dest="jit", action="store_const", const=True, default=None,
+                     help="compile the step with XLA (default: only on a GPU)")
+    jit.add_argument("--no-jit", dest="jit", action="store_const", const=False,
+                     help="never compile the step with XLA")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -344,7 +361,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Mode: {config.mode_name()}", flush=True)
 
     trainer, ds, steps_per_epoch = build_run(args.model, batch_size, limit, args.seed,
-                                             jit_compile=not args.no_jit)
+                                             jit_compile=args.jit)
     if args.steps is not None:
         total = args.steps
     elif args.epochs is not None:

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -95,6 +96,7 @@ def test_fit_checkpoints_and_resumes(tmp_path, capsys):
     assert seen == [4, 8, 12]
     assert list((tmp_path / "logs").iterdir()), "TensorBoard events were written"
     weights_at_12 = [w.numpy().copy() for w in trainer.generator.weights]
+    shutil.copytree(tmp_path / "ck", tmp_path / "ck12")  # the run below adds a step-15 checkpoint
 
     fresh = _cgan_trainer(seed=1)
     history = training.fit(fresh, ds, 15, tmp_path / "ck", 5, progress=False)
@@ -104,7 +106,7 @@ def test_fit_checkpoints_and_resumes(tmp_path, capsys):
     assert int(fresh.g_optimizer.iterations) == 15  # optimizer state came back too
     # The restored generator started from the step-12 weights, not from its own init.
     fresh2 = _cgan_trainer(seed=2)
-    training.fit(fresh2, ds, 12, tmp_path / "ck", 5, progress=False)  # restore only
+    training.fit(fresh2, ds, 12, tmp_path / "ck12", 5, progress=False)  # restore only
     for a, b in zip(weights_at_12, fresh2.generator.weights):
         np.testing.assert_allclose(a, b.numpy())
 
@@ -114,7 +116,10 @@ def test_cli_resumes_after_sigkill(tmp_path):
     ckpt = tmp_path / "ckpt"
     cmd = [sys.executable, "-m", "course_lib", "train", "cgan", "--epochs", "3",
            "--checkpoint-dir", str(ckpt), "--checkpoint-every", "10", "--no-progress"]
-    env = dict(os.environ, COURSE_FAST="1", PYTHONUNBUFFERED="1")
+    # PYTHONPATH: the subprocess runs in tmp_path, so make the checkout importable even
+    # when the package is not pip-installed.
+    env = dict(os.environ, COURSE_FAST="1", PYTHONUNBUFFERED="1",
+               PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 240

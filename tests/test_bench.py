@@ -1,0 +1,136 @@
+"""The benchmark's machinery, and the promise behind it: the fast path computes what the seed
+code computes (same seed, same losses, step after step)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from course_lib import bench, cli, models, training
+from course_lib.config import repo_root
+
+sys.path.insert(0, str(repo_root()))
+from benchmarks import reference  # noqa: E402  (lives in the checkout, not the package)
+
+STEPS = 4
+
+
+def _mnist_like(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    images = rng.uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)
+    labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    return images, labels
+
+
+def _course_lib_losses(trainer, batches) -> list[dict]:
+    """Losses of consecutive single steps through the production path (`train_steps`)."""
+    iterator = iter(tf.data.Dataset.from_tensor_slices(batches))
+    return [trainer.train_steps(iterator, 1) for _ in range(STEPS)]
+
+
+def test_cgan_losses_match_the_reference_step():
+    """Same seed -> same initial weights, noise and dropout masks -> the same losses for
+    several consecutive updates (so the optimizer updates agree too)."""
+    images, labels = _mnist_like(STEPS * 32)
+    batches = (images.reshape(STEPS, 32, 28, 28, 1), labels.reshape(STEPS, 32, 10))
+
+    keras.utils.set_random_seed(7)
+    g, d = models.build(models.GeneratorCGAN()), models.build(models.DiscriminatorCGAN())
+    trainer = training.GANTrainer(g, d, conditional=True, seed=7)
+    trainer.compile(training.make_optimizer(1e-4), training.make_optimizer(1e-4))
+    ours = _course_lib_losses(trainer, batches)
+
+    keras.utils.set_random_seed(7)
+    g, d = models.build(models.GeneratorCGAN()), models.build(models.DiscriminatorCGAN())
+    step = reference.mlp_gan_step(g, d, keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4),
+                                  conditional=True, noise_fn=reference.keras_noise(7),
+                                  training=True)
+    theirs = [step(batches[0][i], batches[1][i]) for i in range(STEPS)]
+
+    for mine, (gen_loss, disc_loss) in zip(ours, theirs):
+        np.testing.assert_allclose(mine["gen_loss"], float(gen_loss), rtol=1e-4)
+        np.testing.assert_allclose(mine["disc_loss"], float(disc_loss), rtol=1e-4)
+    # The losses moved, so the comparison covered real updates, not a constant.
+    assert ours[0]["disc_loss"] != ours[-1]["disc_loss"]
+
+
+def test_dcgan_losses_match_the_reference_step():
+    batch = 16
+    images, _ = _mnist_like(STEPS * batch, seed=1)
+    batches = images.reshape(STEPS, batch, 28, 28, 1)
+
+    keras.utils.set_random_seed(3)
+    trainer = training.GANTrainer(models.dcgan_generator(), models.dcgan_discriminator(), seed=3)
+    trainer.compile(training.make_optimizer(1e-4), training.make_optimizer(1e-4))
+    ours = _course_lib_losses(trainer, batches)
+
+    keras.utils.set_random_seed(3)
+    step = reference.dcgan_step(models.dcgan_generator(), models.dcgan_discriminator(),
+                                keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4),
+                                batch_size=batch, noise_fn=reference.keras_noise(3))
+    theirs = [step(batches[i]) for i in range(STEPS)]
+
+    for mine, (gen_loss, disc_loss) in zip(ours, theirs):
+        np.testing.assert_allclose(mine["gen_loss"], float(gen_loss), rtol=1e-4)
+        np.testing.assert_allclose(mine["disc_loss"], float(disc_loss), rtol=1e-4)
+
+
+def test_alternate_swaps_the_order_every_round_and_takes_medians():
+    calls: list[str] = []
+    durations = {"a": iter([0.0, 0.01, 0.03, 0.02]), "b": iter([0.0, 0.0, 0.0, 0.0])}
+
+    def case(name):
+        def run(n):
+            calls.append(name)
+            time.sleep(next(durations[name]))
+        return run
+
+    result = bench.alternate({"a": case("a"), "b": case("b")}, steps=2, rounds=3)
+    assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]  # warm-up, then a/b, b/a, a/b
+    assert len(result["a"]["samples"]) == 3
+    # Round times 0.01, 0.03, 0.02 s over 2 steps: the median is 0.01 s per step.
+    assert result["a"]["s_per_step"] == pytest.approx(0.01, abs=0.004)
+    assert result["b"]["s_per_step"] < result["a"]["s_per_step"]
+
+
+def test_graph_flops_counts_convolutions_transposed_convolutions_and_matmuls():
+    conv = keras.layers.Conv2D(4, 3, padding="same", use_bias=False)
+    up = keras.layers.Conv2DTranspose(2, 4, strides=2, padding="same", use_bias=False)
+    dense = keras.layers.Dense(5, use_bias=False)
+
+    def net(x):
+        y = up(conv(x))  # (1,8,8,2) -> (1,8,8,4) -> (1,16,16,2)
+        return dense(tf.reshape(y, (1, -1)))  # (1,512) -> (1,5)
+
+    flops = bench._graph_flops(net, tf.TensorSpec((1, 8, 8, 2), tf.float32))
+    conv_flops = 2 * (8 * 8 * 4) * (3 * 3 * 2)  # every output value: a 3x3x2 dot product
+    up_flops = 2 * (8 * 8 * 4) * (4 * 4 * 2)  # every input value spreads over a 4x4x2 patch
+    dense_flops = 2 * 5 * 512
+    assert flops == conv_flops + up_flops + dense_flops
+
+
+def test_matmul_peak_is_a_plausible_rate():
+    peak = bench.matmul_peak(n=128, repeats=2, rounds=2)
+    assert 1e8 < peak < 1e14  # FLOP/s: between a slow laptop core and a datacentre GPU
+
+
+def test_bench_and_train_command_lines(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["bench", "--help"])
+    assert exc.value.code == 0
+    assert "--quick" in capsys.readouterr().out
+
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    training.add_arguments(parser, "train")
+    assert parser.parse_args(["cgan"]).jit is None  # automatic: XLA only where it helps
+    assert parser.parse_args(["cgan", "--jit"]).jit is True
+    assert parser.parse_args(["cgan", "--no-jit"]).jit is False
+    with pytest.raises(SystemExit):
+        parser.parse_args(["cgan", "--jit", "--no-jit"])

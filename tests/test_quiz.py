@@ -1,0 +1,391 @@
+"""The quiz engine: normalisation, hashed answers, sealed tokens, feedback, exercise checks.
+
+No plaintext answer of a course item appears here (they must not be in the repository):
+course items are checked through their sealed tokens (from docs/GRADED_CELLS.md) and the
+answer-matching logic through a synthetic bank written to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_lib import quiz
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "GRADED_CELLS.md"
+
+
+# --------------------------------------------------------------------------------------------
+# A synthetic bank with one item of every answer kind
+# --------------------------------------------------------------------------------------------
+
+SYNTH = {
+    "salt": "test-salt-0123456789",
+    "items": [
+        {"id": "99-mc", "kind": "multiple-choice", "points": 1, "question": "Pick one.",
+         "options": {"a": "Red apples", "b": "Green pears (ripe)", "c": "Blue plums"},
+         "hint": "Not red."},
+        {"id": "99-sa", "kind": "short-answer", "points": 2, "question": "Name it.",
+         "hint": "Two words."},
+        {"id": "99-num", "kind": "number", "points": 1, "question": "How much?",
+         "step": 0.01, "tol": 0.02},
+        {"id": "99-shape", "kind": "shape", "points": 1, "question": "Which shape?"},
+        {"id": "99-ord", "kind": "ordering", "points": 1, "question": "Order them.",
+         "options": {"a": "first", "b": "second", "c": "third"}},
+        {"id": "99-ex", "kind": "code-exercise", "points": 3, "question": "Write maxout.",
+         "check": "maxout", "signature": "maxout(z, units, pieces)"},
+    ],
+}
+SYNTH_ANSWERS = {"99-mc": ["b"], "99-sa": ["binary cross-entropy", "bce"], "99-num": [0.25],
+                 "99-shape": [(30, 30, 1)], "99-ord": ["c,a,b"]}
+
+
+def _synth_bank() -> dict:
+    data = json.loads(json.dumps(SYNTH))
+    items = quiz.parse_bank({**data, "items": [{**i, "accept": ["x"]} for i in data["items"]]})
+    for raw in data["items"]:
+        if raw["id"] in SYNTH_ANSWERS:
+            item = items[raw["id"]]
+            raw["accept"] = [quiz.answer_digest(item, f) for a in SYNTH_ANSWERS[raw["id"]]
+                             for f in quiz.key_forms(item, a)]
+    return data
+
+
+@pytest.fixture
+def synth(tmp_path, monkeypatch):
+    (tmp_path / "99.json").write_text(json.dumps(_synth_bank()), encoding="utf-8")
+    monkeypatch.setattr(quiz, "BANK_DIR", tmp_path)
+    quiz.RESULTS.clear()
+    return quiz.load_bank(tmp_path)
+
+
+def test_normalise_text():
+    assert quiz.normalise_text("  Binary   Cross-Entropy. ") == "binary cross-entropy"
+    assert quiz.normalise_text("\u201cQuoted\u201d\tTEXT!") == '"quoted" text'
+    assert quiz.normalise_text("ﬁne") == "fine"  # NFKC ligature
+
+
+@pytest.mark.parametrize("answer,ok", [
+    ("b", True), ("B", True), (" (b) ", True), ("b)", True), ("green pears (ripe)", True),
+    ("Green  Pears (Ripe).", True), ("a", False), ("c", False), ("red apples", False),
+])
+def test_multiple_choice(synth, answer, ok):
+    assert quiz.evaluate("99-mc", answer).correct is ok
+
+
+@pytest.mark.parametrize("answer", [1, True, ["b"], "z", "purple"])
+def test_multiple_choice_unreadable_answers_explain_the_format(synth, answer):
+    r = quiz.evaluate("99-mc", answer)
+    assert not r.correct and r.feedback and "Cannot read" in r.feedback[0]
+
+
+@pytest.mark.parametrize("answer,ok", [
+    ("Binary Cross-Entropy", True), ("  binary   cross-entropy. ", True), ("BCE", True),
+    ("binary cross entropy", False), ("mse", False),
+])
+def test_short_answer_accepts_several_normalised_answers(synth, answer, ok):
+    assert quiz.evaluate("99-sa", answer).correct is ok
+
+
+@pytest.mark.parametrize("answer,ok", [
+    (0.25, True), (0.26, True), (0.2701, False), (0.23, True), (0.2299, False), ("0.25", True),
+    (np.float32(0.251), True), (np.array([0.24]), True), (float("nan"), False), ("x", False),
+    (1e300, False), (-float("inf"), False),
+])
+def test_number_tolerance_without_storing_the_number(synth, answer, ok):
+    assert quiz.evaluate("99-num", answer).correct is ok
+    text = json.dumps(_synth_bank())
+    assert "0.25" not in text and "25" not in re.sub(r"[0-9a-f]{64}", "", text)
+
+
+@pytest.mark.parametrize("answer,ok", [
+    ((30, 30, 1), True), ([30, 30, 1], True), ("(30, 30, 1)", True), ("30x30x1", True),
+    (np.array([30, 30, 1]), True), ((30.0, 30, 1), True), ((30, 30), False),
+    ((1, 30, 30), False), ((30.5, 30, 1), False),
+])
+def test_shape(synth, answer, ok):
+    assert quiz.evaluate("99-shape", answer).correct is ok
+
+
+@pytest.mark.parametrize("answer,ok", [
+    ("c,a,b", True), ("C, A, B", True), ("cab", True), (["c", "a", "b"], True),
+    ("c > a > b", True), ("a,b,c", False), ("c,a,x", False),
+])
+def test_ordering(synth, answer, ok):
+    assert quiz.evaluate("99-ord", answer).correct is ok
+
+
+def test_none_means_not_answered(synth):
+    r = quiz.evaluate("99-shape", None)
+    assert not r.correct and "No answer yet" in r.feedback[0]
+
+
+def test_check_prints_feedback_and_never_raises(synth, capsys):
+    assert quiz.check("99-mc", "b") is True
+    out = capsys.readouterr()
+    assert "✓ 99-mc" in out.out and out.err == ""
+    assert quiz.check("99-mc", "a") is False
+    out = capsys.readouterr()
+    assert "✗ 99-mc" in out.err and "Hint: Not red." in out.err  # stderr: nbgrader scores 0
+    for weird in (object(), {"a": 1}, [[1, 2], [3]], b"b", Ellipsis):
+        assert quiz.check("99-shape", weird) is False
+    assert quiz.check("no-such-item", "b") is False
+    assert "Could not check" in capsys.readouterr().err
+
+
+def test_grade_record_is_displayed_inside_a_kernel(synth, monkeypatch):
+    shown = []
+    import IPython.display
+
+    monkeypatch.setattr(quiz, "_in_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    quiz.check("99-sa", "bce")
+    quiz.check_exercise("99-ex", lambda z, u, p: np.zeros((z.shape[0], u)))
+    rec = shown[0][quiz.GRADE_MIME]
+    assert rec["grade_id"] == "99-sa" and rec["score"] == 2 and rec["max_score"] == 2
+    assert rec["correct"] is True and rec["sealed"] is False
+    assert shown[0]["text/plain"] == "[grade] 99-sa: 2/2 points"
+    rec = shown[1][quiz.GRADE_MIME]
+    assert rec["grade_id"] == "99-ex" and rec["score"] == 0 and rec["max_score"] == 3
+    assert any("✗" in line for line in rec["feedback"])
+
+
+def test_no_grade_record_outside_a_kernel(synth, capsys):
+    quiz.check("99-mc", "b")
+    assert "[grade]" not in capsys.readouterr().out
+    assert quiz.RESULTS["99-mc"].correct
+    assert "Total: 1/1" in quiz.summary()
+
+
+def test_ask_headless_prints_question_and_options(synth, capsys, monkeypatch):
+    monkeypatch.setenv("COURSE_HEADLESS", "1")
+    assert not quiz.has_frontend()
+    quiz.ask("99-mc")
+    out = capsys.readouterr().out
+    assert "[99-mc]" in out and "b) Green pears (ripe)" in out and "letter" in out
+
+
+def test_widget_bundle_has_plain_text_fallback(synth):
+    pytest.importorskip("ipywidgets")
+    w = quiz._widget(quiz.get_item("99-mc"), quiz.question_text("99-mc"))
+    bundle = w._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("[99-mc]")
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+# --------------------------------------------------------------------------------------------
+# The course bank
+# --------------------------------------------------------------------------------------------
+
+COURSE_ITEMS = {"01-ex1", "02-q1", "02-q2", "02-q3", "02-ex1", "03-q4", "03-ex1", "04-ex1",
+                "05-ex1"}
+
+
+def test_course_bank_has_the_course_items():
+    bank = quiz.load_bank()
+    assert COURSE_ITEMS <= set(bank)
+    assert bank["02-q3"].kind == "shape"
+    assert bank["02-q1"].kind == bank["02-q2"].kind == bank["03-q4"].kind == "multiple-choice"
+    for nb in ("01", "02", "03", "04", "05"):
+        assert any(i.kind == "code-exercise" and i.notebook == nb for i in bank.values())
+
+
+def test_bank_files_hold_only_digests():
+    for path in quiz.BANK_DIR.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for raw in data["items"]:
+            assert set(raw) <= {"id", "kind", "points", "question", "hint", "options", "accept",
+                                "step", "tol", "check", "signature"}, raw["id"]
+            assert all(re.fullmatch(r"[0-9a-f]{64}", d) for d in raw.get("accept", []))
+
+
+def _doc_tokens() -> dict[str, str]:
+    text = DOC.read_text(encoding="utf-8")
+    return dict(re.findall(r"\| (\d\d-q\d) \|[^|\n]*quiz\.sealed\(\"([0-9a-f]{64})\"\)", text))
+
+
+def test_sealed_tokens_in_the_docs_open_the_bank(capsys):
+    tokens = _doc_tokens()
+    quiz_items = {i for i, it in quiz.load_bank().items() if it.kind != "code-exercise"}
+    assert set(tokens) == quiz_items
+    for item_id, token in tokens.items():
+        assert quiz.check(item_id, quiz.sealed(token)), item_id
+        assert quiz.RESULTS[item_id].sealed
+    other = next(iter(set(tokens) - {"02-q3"}))
+    assert not quiz.check("02-q3", quiz.sealed(tokens[other]))  # tokens are per item
+    with pytest.raises(ValueError):
+        quiz.sealed("not-a-token")
+
+
+def test_every_wrong_option_is_rejected(capsys):
+    """Exactly one option of each course multiple-choice item is accepted."""
+    for item in quiz.load_bank().values():
+        if item.kind == "multiple-choice":
+            assert sum(quiz.evaluate(item.id, k).correct for k in item.options) == 1, item.id
+
+
+# --------------------------------------------------------------------------------------------
+# Coding exercises: a right implementation passes, typical mistakes fail with a message
+# --------------------------------------------------------------------------------------------
+
+
+def _bce(labels, logits):
+    x = np.asarray(logits, np.float64)
+    return np.mean(np.maximum(x, 0) - x * labels + np.log1p(np.exp(-np.abs(x))))
+
+
+def test_01_ex1_discriminator_loss():
+    def good(real, fake):
+        return _bce(1.0, real) + _bce(0.0, fake)
+
+    def swapped(real, fake):
+        return _bce(0.0, real) + _bce(1.0, fake)
+
+    assert quiz.evaluate_exercise("01-ex1", good).correct
+    bad = quiz.evaluate_exercise("01-ex1", swapped)
+    assert not bad.correct and any("label 1" in f for f in bad.feedback)
+
+
+def test_01_ex1_with_keras_loss_on_tensors():
+    tf = pytest.importorskip("tensorflow")
+    bce = tf.keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def keras_loss(real, fake):
+        return bce(tf.ones_like(real), real) + bce(tf.zeros_like(fake), fake)
+
+    assert quiz.evaluate_exercise("01-ex1", keras_loss).correct
+
+
+def test_02_ex1_maxout():
+    def good(z, units, pieces):
+        z = np.asarray(z)
+        return z.reshape(z.shape[0], 1, pieces, units).max(axis=2)  # the lesson's (b, 1, u)
+
+    def wrong_grouping(z, units, pieces):
+        z = np.asarray(z)
+        return z.reshape(z.shape[0], units, pieces).max(axis=-1)
+
+    def wrong_axis(z, units, pieces):
+        z = np.asarray(z)
+        return z.reshape(z.shape[0], pieces, units).max(axis=2)
+
+    assert quiz.evaluate_exercise("02-ex1", good).correct
+    assert quiz.evaluate_exercise("02-ex1", wrong_grouping).score == 0
+    r = quiz.evaluate_exercise("02-ex1", wrong_axis)
+    assert r.score == 0 and any("pieces" in f for f in r.feedback)
+
+
+def test_03_ex1_pix2pix_generator_loss_partial_credit():
+    def make(lam):
+        def loss(disc, gen, target):
+            gan = _bce(1.0, disc)
+            l1 = np.mean(np.abs(np.asarray(target, np.float64) - np.asarray(gen)))
+            return gan + lam * l1, gan, l1
+        return loss
+
+    assert quiz.evaluate_exercise("03-ex1", make(100.0)).correct
+    r = quiz.evaluate_exercise("03-ex1", make(1.0))  # forgot lambda
+    assert not r.correct and r.score == pytest.approx(2 * 2 / 3)
+    assert any("100" in f for f in r.feedback)
+    r = quiz.evaluate_exercise("03-ex1", lambda d, g, t: 1.0)
+    assert r.score == 0 and any("three values" in f for f in r.feedback)
+
+
+def _augment(rng, independent=False):
+    def aug(sketch, colour):
+        pair = np.concatenate([np.asarray(sketch), np.asarray(colour)], axis=-1)
+        pair = np.pad(pair, ((30, 30), (30, 30), (0, 0)), mode="reflect")
+        out = []
+        for part in (pair[..., :3], pair[..., 3:]):
+            if independent or not out:
+                y, x = rng.integers(0, 61, size=2)
+                k, flip = rng.integers(0, 4), rng.random() < 0.5
+            p = part[y:y + 256, x:x + 256]
+            p = np.rot90(p[:, ::-1] if flip else p, k)
+            out.append(p)
+        return out[0], out[1]
+    return aug
+
+
+def test_04_ex1_paired_augmentation():
+    rng = np.random.default_rng(0)
+    assert quiz.evaluate_exercise("04-ex1", _augment(rng)).correct
+    r = quiz.evaluate_exercise("04-ex1", _augment(rng, independent=True))
+    assert not r.correct and any("aligned" in f for f in r.feedback)
+    r = quiz.evaluate_exercise("04-ex1", lambda s, c: (s, c))
+    assert not r.correct and any("random" in f for f in r.feedback)
+
+
+def test_05_ex1_image_metrics():
+    def good(pred, target):
+        err = np.asarray(pred, np.float64) - np.asarray(target)
+        return np.mean(np.abs(err)), 10 * np.log10(4.0 / np.mean(err**2))
+
+    def psnr_range_one(pred, target):
+        err = np.asarray(pred, np.float64) - np.asarray(target)
+        return np.mean(np.abs(err)), 10 * np.log10(1.0 / np.mean(err**2))
+
+    assert quiz.evaluate_exercise("05-ex1", good).correct
+    r = quiz.evaluate_exercise("05-ex1", psnr_range_one)
+    assert not r.correct and 0 < r.score < r.max_score
+
+
+def test_exercise_feedback_for_missing_or_broken_functions(capsys):
+    r = quiz.evaluate_exercise("02-ex1", None)
+    assert r.score == 0 and "Define the function" in r.feedback[0]
+
+    def todo(z, units, pieces):
+        raise NotImplementedError()
+
+    r = quiz.evaluate_exercise("02-ex1", todo)
+    assert r.score == 0 and "not implemented yet" in r.feedback[0]
+    assert quiz.check_exercise("02-ex1", lambda *a: 1 / 0) is False
+    assert "ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_quiz_module_does_not_import_tensorflow():
+    code = "import sys; from course_lib import quiz; quiz.load_bank(); " \
+           "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------------------------
+# tools/make_quiz_keys.py
+# --------------------------------------------------------------------------------------------
+
+
+def test_make_quiz_keys_round_trip(tmp_path):
+    bank = _synth_bank()
+    for raw in bank["items"]:
+        raw.pop("accept", None)
+    path = tmp_path / "99.json"
+    path.write_text(json.dumps(bank), encoding="utf-8")
+    tool = [sys.executable, str(ROOT / "tools" / "make_quiz_keys.py")]
+    answers = json.dumps({"99-mc": "b", "99-shape": [30, 30, 1], "99-sa": ["bce", "b c e"],
+                          "99-num": 0.25, "99-ord": ["c", "a", "b"]})
+    out = subprocess.run([*tool, "keys", str(path)], input=answers, capture_output=True,
+                         text=True, check=True).stdout
+    tokens = dict(re.findall(r"(99-\w+): quiz\.sealed\(\"([0-9a-f]{64})\"\)", out))
+    assert set(tokens) == {"99-mc", "99-shape", "99-sa", "99-num", "99-ord"}
+    written = path.read_text(encoding="utf-8")
+    assert '"b c e"' not in written and "0.25" not in written
+    items = quiz.parse_bank(json.loads(written))
+    assert len(items["99-sa"].accept) == 2 and len(items["99-shape"].accept) == 1
+    for item_id, token in tokens.items():
+        assert quiz.digest_of_token(token) in items[item_id].accept
+    ans = tmp_path / "answers.json"
+    ans.write_text(answers, encoding="utf-8")
+    subprocess.run([*tool, "verify", str(path), "--answers", str(ans)], check=True,
+                   capture_output=True)
+    seal = subprocess.run([*tool, "seal", str(path), "99-shape", "[30, 30, 1]"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert seal == tokens["99-shape"]
