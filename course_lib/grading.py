@@ -11,6 +11,8 @@ subprocess (`python -m course_lib.grading --worker ...`) that drives a fresh Jup
 with nbclient; this process only reads JSON: the submission before, the executed notebook
 after. Scores come from the grade records (`quiz.GRADE_MIME`) that check cells print, and a
 record only counts when it sits in a locked grade cell whose source matches the reference's.
+Cells tagged skip-grading are skipped only while they match the reference's skip-tagged
+cells; a submission that changed one runs every cell (see `changed_skipped_cells`).
 """
 
 from __future__ import annotations
@@ -335,7 +337,9 @@ def student_command(paths: Sequence[str | Path], out_dir: str | Path,
         for w in warnings:
             print(f"{src}: warning: {w}", file=sys.stderr)
         text = _dumps_nb(student)
-        items = sorted({g.item_id for g in graded_cells(student) if g.role == "check"})
+        items = sorted({g.item_id for g in graded_cells(student) if g.role == "check"}) + \
+            sorted({f"{g.grade_id} (by hand)" for g in graded_cells(student)
+                    if g.role == "manual"})
         if check_only:
             same = dest.exists() and dest.read_text(encoding="utf-8") == text
             print(f"{dest}: {'up to date' if same else 'OUT OF DATE'}")
@@ -960,8 +964,10 @@ def grade_submission(path: str | Path, refs: list[Reference] | None,
         changed = changed_skipped_cells(nb, ref)
         if changed:
             run_all = True
-            grade.notes.append("Cell(s) " + ", ".join(str(i + 1) for i in changed)
-                               + " are tagged skip-grading but differ from the handed-out "
+            which = "Cell " if len(changed) == 1 else "Cells "
+            verb = " is" if len(changed) == 1 else " are"
+            grade.notes.append(which + ", ".join(str(i + 1) for i in changed) + verb
+                               + " tagged skip-grading but differ(s) from the handed-out "
                                "notebook, so every cell was run.")
     has_code = any(c.cell_type == "code" and _source(c).strip() for c in nb.cells)
     execution = execute_submission(nb, path.parent.resolve(), timeout, total_timeout,

@@ -379,7 +379,8 @@ CELLS += [
         ### Metrics against a baseline
 
         A number means little alone. The simplest baseline ignores the input altogether and
-        always predicts the **mean training photo** (a brownish blur: road below, sky above).
+        always predicts the **mean training photo** (over the whole training set a grey-green
+        blur: road below, buildings and sky above; in fast mode the mean of four photos).
         A useful generator must beat it clearly on L1; on PSNR a blurry average is hard to
         beat, because PSNR punishes large errors and rewards playing safe. That is the
         argument of notebook 03 for the GAN term, seen in numbers.

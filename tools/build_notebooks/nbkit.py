@@ -8,6 +8,7 @@ nbclient so the committed notebook carries its outputs.
     python tools/build_notebooks/nb01.py             # write notebooks/01_gan_mnist.ipynb
     COURSE_FAST=1 COURSE_DATA_DIR=/path/to/data \
         python tools/build_notebooks/nb01.py --execute   # ... and store fast-mode outputs
+    python tools/build_notebooks/nb01.py --keep-outputs  # markdown edits: keep stored outputs
 """
 
 from __future__ import annotations
@@ -136,16 +137,49 @@ def notebook(cells: list[nbformat.NotebookNode], stem: str) -> nbformat.Notebook
     return nb
 
 
+def reuse_outputs(nb: nbformat.NotebookNode, stored: Path) -> None:
+    """Copy the outputs of the executed notebook `stored` into the freshly built `nb`.
+
+    For edits that touch only markdown: re-executing a training notebook takes minutes. Exits
+    with an error unless both have the same code cells in the same order (same source, tags
+    and nbgrader metadata), because outputs of changed code would be stale.
+    """
+    old = nbformat.read(stored, as_version=4)
+    new_code = [c for c in nb.cells if c.cell_type == "code"]
+    old_code = [c for c in old.cells if c.cell_type == "code"]
+
+    def key(cell: nbformat.NotebookNode) -> tuple:
+        meta = cell.metadata
+        return cell.source, meta.get("tags", []), meta.get("nbgrader")
+
+    if len(new_code) != len(old_code) or any(key(a) != key(b) for a, b in zip(new_code, old_code)):
+        raise SystemExit(f"--keep-outputs: the code cells differ from {stored.name}; "
+                         "run with --execute instead")
+    for cell, executed in zip(new_code, old_code):
+        cell.outputs = executed.outputs
+        cell.execution_count = executed.execution_count
+        if "execution" in executed.metadata:
+            cell.metadata["execution"] = executed.metadata["execution"]
+    for name in ("language_info", "widgets"):  # what the kernel reported when it ran
+        if name in old.metadata:
+            nb.metadata[name] = old.metadata[name]
+
+
 def main(cells: list[nbformat.NotebookNode], filename: str) -> None:
     """Command line of a generator script: write the notebook, optionally execute it."""
     parser = argparse.ArgumentParser(description=f"Build notebooks/{filename}")
     parser.add_argument("--execute", action="store_true",
                         help="run it top to bottom (current env: set COURSE_FAST=1 and "
                              "COURSE_DATA_DIR) and store the outputs")
+    parser.add_argument("--keep-outputs", action="store_true",
+                        help="markdown-only edits: keep the outputs already stored in the "
+                             "notebook (refused if any code cell changed)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     args = parser.parse_args()
     nb = notebook(cells, filename[:2])
     path = NOTEBOOKS / filename
+    if args.keep_outputs and not args.execute:
+        reuse_outputs(nb, path)
     if args.execute:
         print(f"executing {filename} (COURSE_FAST={os.environ.get('COURSE_FAST', '')!r}) ...",
               flush=True)
