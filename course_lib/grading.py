@@ -43,6 +43,7 @@ ANSWER_PLACEHOLDER = "# YOUR ANSWER HERE"
 CODE_PLACEHOLDER = "# YOUR CODE HERE"
 MARKDOWN_PLACEHOLDER = "YOUR ANSWER HERE"
 SKIP_TAGS = {"skip-grading", "skip-execution"}  # cells the grader does not run
+REVEALS_ANSWER = "reveals-answer"  # a demo cell after a quiz whose stored output is its answer
 GRADE_MIME = "application/vnd.course.grade+json"  # same as course_lib.quiz.GRADE_MIME
 # Fast-mode cells take seconds to a minute even on a busy laptop; an endless loop costs one
 # DEFAULT_TIMEOUT, so keep it short. The total cap is the backstop for many slow cells.
@@ -263,8 +264,9 @@ def _has_grade_output(cell) -> bool:
 def make_student(nb) -> tuple[object, list[str]]:
     """Student version of an instructor notebook: (new notebook, warnings).
 
-    Solution regions are blanked in every cell, answer/check cells lose their outputs (as does
-    any cell showing a grade record), nbgrader metadata and all other cells stay as they are.
+    Solution regions are blanked in every cell, answer/check cells lose their outputs (as do
+    cells tagged `reveals-answer`, whose stored output would give a quiz away, and any cell
+    showing a grade record), nbgrader metadata and all other cells stay as they are.
     """
     nb = copy.deepcopy(nb)
     warnings: list[str] = []
@@ -284,7 +286,7 @@ def make_student(nb) -> tuple[object, list[str]]:
                                 f"cell without a '{BEGIN}' region: left unchanged")
         if n or new != src:
             cell["source"] = new
-        if role is not None or n or "answer" in _tags(cell) or "check" in _tags(cell) \
+        if role is not None or n or {"answer", "check", REVEALS_ANSWER} & set(_tags(cell)) \
                 or _has_grade_output(cell):
             _clear_outputs(cell)
     return nb, warnings

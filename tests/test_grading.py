@@ -151,6 +151,26 @@ def test_fixture_student_version_in_sync():
     assert nb.cells[3].source != student.cells[3].source  # the input was not modified
 
 
+def test_student_version_drops_outputs_that_reveal_an_answer():
+    nb = _nb()
+    for i in (1, 2):
+        nb.cells[i].outputs = [nbformat.v4.new_output("stream", name="stdout", text="(1, 240)\n")]
+    nb.cells[2].metadata["tags"] = ["skip-grading", "reveals-answer"]
+    student, _ = grading.make_student(nb)
+    assert student.cells[2].outputs == []  # the tagged cell's answer-revealing output is gone
+    assert student.cells[2].source == nb.cells[2].source  # the code itself is handed out
+    assert student.cells[1].outputs[0]["text"] == "(1, 240)\n"  # untagged: kept
+
+
+def test_course_notebook_02_hides_the_maxout_shapes_from_students():
+    nb = _nb(ROOT / "notebooks" / "02_gan_vs_cgan_maxout.ipynb")
+    student, _ = grading.make_student(nb)
+    revealing = [i for i, c in enumerate(nb.cells)
+                 if "reveals-answer" in c.metadata.get("tags", [])]
+    assert revealing and all(nb.cells[i].outputs for i in revealing)
+    assert all(student.cells[i].outputs == [] for i in revealing)
+
+
 def test_graded_cells_lists_items():
     cells = grading.graded_cells(_nb())
     assert [(g.grade_id, g.role, g.points) for g in cells] == [

@@ -8,7 +8,7 @@ See nbkit.py for what --execute does. Cells are listed in lesson order below.
 from __future__ import annotations
 
 import nbformat
-from nbkit import SKIP_GRADING, answer, check, code, main, md, setup_cells
+from nbkit import REVEALS_ANSWER, SKIP_GRADING, answer, check, code, main, md, setup_cells
 
 FILENAME = "02_gan_vs_cgan_maxout.ipynb"
 SKIP = (SKIP_GRADING,)  # the grader only needs the cells up to the last graded item
@@ -496,7 +496,7 @@ CELLS = [
               f"{gan_discriminator.count_params():,} parameters")
         print(f"DiscriminatorCGAN: {d(x, y1).shape} | {d.count_params():,} parameters")
         """,
-        tags=SKIP,
+        tags=SKIP + (REVEALS_ANSWER,),  # shows the shapes quiz 02-q3 asks for
     ),
     md(r"""
         **Trap: the axis of the maximum.** Reducing over the wrong axis raises no error, it just
