@@ -45,7 +45,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -728,14 +728,45 @@ def load_snapshot(name: str, path: PathLike):
     return generator, step
 
 
-def float32_generator(name: str, checkpoint_dir: PathLike | None = None,
-                      snapshot: PathLike | None = None):
-    """(generator, step, source) from exactly one of a checkpoint folder or a snapshot file.
+def average_snapshots(name: str, paths: Sequence[PathLike]):
+    """(generator, step) whose every weight is the mean of that weight over the `paths`
+    snapshots; step = the latest snapshot's step.
 
-    `source` is a short description for the model card ("checkpoint DIR" / "snapshot FILE").
+    Averaging the weights of snapshots taken along one run (Polyak averaging, as in stochastic
+    weight averaging or the moving-average generators of ProGAN/BigGAN) smooths out the
+    step-to-step jitter of adversarial training. It needs no retraining and keeps the
+    architecture, so the result is an ordinary generator of `name`.
     """
-    if (checkpoint_dir is None) == (snapshot is None):
-        raise WeightsError("give exactly one of a checkpoint folder or a snapshot file")
+    files = snapshot_files(paths)
+    if not files:
+        raise WeightsError("average_snapshots needs at least one snapshot")
+    generator, step = load_snapshot(name, files[-1])
+    total = [v.numpy().astype(np.float64) for v in generator.weights]
+    for path in files[:-1]:
+        other, _ = load_snapshot(name, path)
+        for acc, v in zip(total, other.weights):
+            acc += v.numpy()
+    for v, acc in zip(generator.weights, total):
+        v.assign((acc / len(files)).astype(v.numpy().dtype))
+    return generator, step
+
+
+def float32_generator(name: str, checkpoint_dir: PathLike | None = None,
+                      snapshot: PathLike | Sequence[PathLike] | None = None):
+    """(generator, step, source) from exactly one of a checkpoint folder or snapshot file(s).
+
+    Several snapshot files give their weight average (`average_snapshots`). `source` is a short
+    description for the model card ("checkpoint DIR" / "snapshot FILE" / "mean of N ...").
+    """
+    if (checkpoint_dir is None) == (snapshot is None or snapshot == []):
+        raise WeightsError("give exactly one of a checkpoint folder or snapshot file(s)")
+    if isinstance(snapshot, (list, tuple)) and len(snapshot) > 1:
+        generator, step = average_snapshots(name, snapshot)
+        steps = [snapshot_step(p) for p in snapshot_files(snapshot)]
+        return generator, step, (f"mean of the weights of {len(steps)} snapshots at steps "
+                                 f"{', '.join(map(str, steps))} (in {Path(snapshot[0]).parent})")
+    if isinstance(snapshot, (list, tuple)):
+        snapshot = snapshot[0]
     if snapshot is not None:
         generator, step = load_snapshot(name, snapshot)
         return generator, step, f"snapshot {snapshot}"
@@ -941,8 +972,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         source = export.add_mutually_exclusive_group(required=True)
         source.add_argument("--checkpoint-dir", type=Path,
                             help="the latest checkpoint of a training.fit run")
-        source.add_argument("--snapshot", type=Path,
-                            help="a generator snapshot g-NNNNNNN.weights.h5")
+        source.add_argument("--snapshot", type=Path, nargs="+",
+                            help="a generator snapshot g-NNNNNNN.weights.h5; several: export "
+                                 "the mean of their weights (Polyak averaging)")
         export.add_argument("--weights-dir", type=Path)
         export.add_argument("--wall-time", type=float, help="training wall time in seconds")
         export.add_argument("--hardware", help="where it was trained (default: this machine)")
