@@ -13,8 +13,12 @@ Everything here computes what the seed lessons compute, written the way they wri
   `list_files -> map(load_image_train, AUTOTUNE) -> shuffle(400) -> batch(1)`, the JPEG read
   and decoded again for every example.
 
-The networks themselves are `course_lib.models` (they are the lessons' architectures), so a
-timing difference comes from how the step and the loop run, not from what they compute.
+The MLP and Pix2Pix networks are `course_lib.models` (plain Keras layers, the lessons'
+architectures). The DCGAN is rebuilt here from stock Keras layers (`dcgan_generator`,
+`dcgan_discriminator`), because `course_lib`'s discriminator uses `MaskDropout`, a cheaper
+formulation of the same dropout: the reference must keep paying what the lesson pays. Both
+versions have the same layers, variables and initialisation order, so the same seed gives the
+same weights.
 
 Every step builder takes `noise_fn(batch) -> (batch, 100)`; the default is the seed's
 `tf.random.normal`. The numerics tests pass a seeded Keras generator instead, so that the
@@ -73,6 +77,47 @@ def pix2pix_generator_loss(disc_fake, generated, target, lam: float = 100.0):
     gan = _bce(tf.ones_like(disc_fake), disc_fake)
     l1 = tf.reduce_mean(tf.abs(target - generated))
     return gan + lam * l1, gan, l1
+
+
+# ------------------------------------------------------------------------------------------
+# Lesson-01 networks, stock Keras layers only
+# ------------------------------------------------------------------------------------------
+
+
+def dcgan_generator() -> keras.Sequential:
+    """z (N,100) -> (N,28,28,1): Dense 7*7*256 -> three transposed convolutions, BN+LeakyReLU."""
+    layers = keras.layers
+    return keras.Sequential([
+        keras.Input((NOISE_DIM,)),
+        layers.Dense(7 * 7 * 256, use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Reshape((7, 7, 256)),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False),
+        layers.BatchNormalization(),
+        layers.LeakyReLU(),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False,
+                               activation="tanh"),
+    ], name="dcgan_generator")
+
+
+def dcgan_discriminator() -> keras.Sequential:
+    """(N,28,28,1) -> logit (N,1): two strided 5x5 convolutions, LeakyReLU, Dropout(0.3)."""
+    layers = keras.layers
+    return keras.Sequential([
+        keras.Input((28, 28, 1)),
+        layers.Conv2D(64, 5, strides=2, padding="same"),
+        layers.LeakyReLU(),
+        layers.Dropout(0.3),
+        layers.Conv2D(128, 5, strides=2, padding="same"),
+        layers.LeakyReLU(),
+        layers.Dropout(0.3),
+        layers.Flatten(),
+        layers.Dense(1),
+    ], name="dcgan_discriminator")
 
 
 # ------------------------------------------------------------------------------------------

@@ -158,17 +158,18 @@ def bench_mlp(conditional: bool, quick: bool) -> dict:
 
 
 def bench_dcgan(quick: bool) -> dict:
-    """Lesson-01 DCGAN, batch 256, each side on its own pipeline."""
+    """Lesson-01 DCGAN, batch 256, each side on its own pipeline; the reference's networks
+    are built from stock Keras layers (`reference.dcgan_generator/discriminator`)."""
     import keras
 
-    from course_lib import data, models, training
+    from course_lib import data, training
 
     ref = _reference_module()
     limit = 5120 if quick else None
     trainer, ours_ds, _ = training.build_run("dcgan", ref.DCGAN_BATCH, limit, seed=0)
     images, _ = data.load_mnist_arrays("train")
     images = images[:limit]
-    step = ref.dcgan_step(models.dcgan_generator(), models.dcgan_discriminator(),
+    step = ref.dcgan_step(ref.dcgan_generator(), ref.dcgan_discriminator(),
                           keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4))
     ref_ds = ref.mnist_dcgan_pipeline(images)
     return _compare({"reference": _reference_loop(step, ref_ds, lambda b, i: (b,)),
@@ -256,25 +257,30 @@ def bench_pipelines(steps: dict, quick: bool) -> dict:
 
 
 def matmul_peak(n: int = 1024, repeats: int = 10, rounds: int = 5) -> float:
-    """Measured float32 matmul FLOP/s of this machine: best round of `repeats` (n x n) @ (n x n)
-    products (2 n^3 FLOPs each) in one tf.function, after a warm-up."""
+    """Measured float32 matmul FLOP/s of this machine: best round of a chain of `repeats`
+    (n x n) @ (n x n) products (2 n^3 FLOPs each) in one tf.function, after a warm-up.
+
+    Each product multiplies the previous result (x <- x @ b), so every one must really be
+    computed: `repeats` products of the same operands would be merged into one by grappler's
+    common-subexpression elimination, overstating the rate `repeats`-fold. `b` is scaled by
+    1/sqrt(n) so that the chain's values keep their size instead of overflowing.
+    """
     import tensorflow as tf
 
-    a = tf.random.normal((n, n))
-    b = tf.random.normal((n, n))
+    x = tf.random.normal((n, n))
+    b = tf.random.normal((n, n)) / n ** 0.5
 
     @tf.function
-    def chain(a, b):
-        total = tf.zeros((n, n))
+    def chain(x, b):
         for _ in range(repeats):
-            total += tf.linalg.matmul(a, b)
-        return total
+            x = tf.linalg.matmul(x, b)
+        return x
 
-    chain(a, b).numpy()
+    chain(x, b).numpy()
     best = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()
-        chain(a, b).numpy()
+        chain(x, b).numpy()
         best = min(best, time.perf_counter() - start)
     return 2 * n ** 3 * repeats / best
 

@@ -91,3 +91,25 @@ def test_maxout_widths_for_q3():
 def test_build_rejects_unknown_model():
     with pytest.raises(TypeError, match="build"):
         models.build(models.dcgan_generator())
+
+
+def test_mask_dropout_equals_keras_dropout_bit_for_bit():
+    """Same seed -> the same mask, output and input gradient as `layers.Dropout`, step after
+    step (the DCGAN discriminator relies on it to learn exactly what the lesson's learns)."""
+    import keras
+    import tensorflow as tf
+
+    x = tf.constant(np.random.default_rng(0).normal(size=(8, 14, 14, 16)), tf.float32)
+    keras.utils.set_random_seed(4)
+    stock = keras.layers.Dropout(0.3)
+    keras.utils.set_random_seed(4)
+    masked = models.MaskDropout(0.3)
+    for _ in range(3):  # each call draws a fresh mask from the layer's seed generator
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            a, b = stock(x, training=True), masked(x, training=True)
+            loss_a, loss_b = tf.reduce_sum(a * x), tf.reduce_sum(b * x)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(tape.gradient(loss_a, x), tape.gradient(loss_b, x))
+        assert 0.25 < float(tf.reduce_mean(tf.cast(b == 0, tf.float32))) < 0.35
+    np.testing.assert_array_equal(masked(x, training=False).numpy(), x.numpy())
