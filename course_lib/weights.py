@@ -758,24 +758,29 @@ def float32_generator(name: str, checkpoint_dir: PathLike | None = None,
     Several snapshot files give their weight average (`average_snapshots`). `source` is a short
     description for the model card ("checkpoint DIR" / "snapshot FILE" / "mean of N ...").
     """
-    if (checkpoint_dir is None) == (snapshot is None or snapshot == []):
+    if snapshot is None:
+        snapshots = []
+    elif isinstance(snapshot, (list, tuple)):
+        snapshots = list(snapshot)
+    else:
+        snapshots = [snapshot]
+    if (checkpoint_dir is None) == (not snapshots):
         raise WeightsError("give exactly one of a checkpoint folder or snapshot file(s)")
-    if isinstance(snapshot, (list, tuple)) and len(snapshot) > 1:
-        generator, step = average_snapshots(name, snapshot)
-        steps = [snapshot_step(p) for p in snapshot_files(snapshot)]
+    if len(snapshots) == 1:
+        generator, step = load_snapshot(name, snapshots[0])
+        return generator, step, f"snapshot {snapshots[0]}"
+    if snapshots:
+        generator, step = average_snapshots(name, snapshots)
+        steps = [snapshot_step(p) for p in snapshot_files(snapshots)]
         return generator, step, (f"mean of the weights of {len(steps)} snapshots at steps "
-                                 f"{', '.join(map(str, steps))} (in {Path(snapshot[0]).parent})")
-    if isinstance(snapshot, (list, tuple)):
-        snapshot = snapshot[0]
-    if snapshot is not None:
-        generator, step = load_snapshot(name, snapshot)
-        return generator, step, f"snapshot {snapshot}"
+                                 f"{', '.join(map(str, steps))} (in {Path(snapshots[0]).parent})")
     generator, step = restore_generator(name, checkpoint_dir)
     return generator, step, f"checkpoint {checkpoint_dir}"
 
 
 def export_checkpoint(name: str, checkpoint_dir: PathLike | None = None,
-                      weights_dir: PathLike | None = None, *, snapshot: PathLike | None = None,
+                      weights_dir: PathLike | None = None, *,
+                      snapshot: PathLike | Sequence[PathLike] | None = None,
                       wall_time_s: float | None = None, hardware: str | None = None,
                       notes: str | None = None, training: dict | None = None) -> dict:
     """Export a trained generator to `weights_dir` and register it; returns the manifest entry.

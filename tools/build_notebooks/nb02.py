@@ -8,7 +8,9 @@ See nbkit.py for what --execute does. Cells are listed in lesson order below.
 from __future__ import annotations
 
 import nbformat
-from nbkit import REVEALS_ANSWER, SKIP_GRADING, answer, check, code, main, md, setup_cells
+from nbkit import SKIP_GRADING, answer, check, code, main, md, setup_cells
+
+from course_lib.grading import REVEALS_ANSWER
 
 FILENAME = "02_gan_vs_cgan_maxout.ipynb"
 SKIP = (SKIP_GRADING,)  # the grader only needs the cells up to the last graded item

@@ -32,8 +32,6 @@ COLAB_BADGE = (
 IGNORE = "# NBVAL_IGNORE_OUTPUT"  # nbval: run the cell but do not compare its output
 # Tag for cells the grader may skip: long training or plotting that no graded cell depends on.
 SKIP_GRADING = "skip-grading"
-# Tag for a cell whose stored output gives a quiz answer away: the student version drops it.
-REVEALS_ANSWER = "reveals-answer"
 
 
 def _clean(text: str) -> str:
