@@ -387,6 +387,35 @@ def _sample_hook(name: str, trainer: _Trainer, out_dir: Path, steps_per_epoch: i
     return hook
 
 
+def _snapshot_hook(generator: keras.Model, out_dir: Path) -> Callable[[int, dict], None]:
+    """Save the generator's weights as `g-<step>.weights.h5` (what `weights export --snapshot`
+    averages: the mean of several late snapshots is usually a better generator than any one)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def hook(step: int, logs: dict) -> None:
+        generator.save_weights(str(out_dir / f"g-{step:07d}.weights.h5"))
+
+    return hook
+
+
+def warm_start(trainer: _Trainer, name: str, checkpoint_dir: Path) -> bool:
+    """Start a new run from the shipped, verified generator of `name` (not from random weights).
+
+    Only a new run is warm-started: when `checkpoint_dir` already holds a checkpoint, `fit`
+    resumes it and this does nothing (returns False). The discriminator and both optimizers
+    start fresh; the step counter starts at 0, so a model card must add the steps the shipped
+    generator had already trained.
+    """
+    from course_lib import weights
+
+    if tf.train.latest_checkpoint(str(checkpoint_dir)):
+        return False
+    path, _ = weights.locate(name)
+    weights.load_weights_file(trainer.generator, path, weights.spec(name).architecture)
+    print(f"Warm start: generator from the shipped {name} weights ({path})", flush=True)
+    return True
+
+
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("model", choices=MODELS)
     length = parser.add_mutually_exclusive_group()
@@ -404,6 +433,12 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
                      help="compile the step with XLA (default: only on a GPU)")
     jit.add_argument("--no-jit", dest="jit", action="store_const", const=False,
                      help="never compile the step with XLA")
+    parser.add_argument("--snapshot-every", type=int,
+                        help="also save the generator every N steps to <run>/snapshots "
+                             "(for `weights export --snapshot`, which can average them)")
+    parser.add_argument("--warm-start", action="store_true",
+                        help="a new run starts from the shipped generator weights instead of "
+                             "random ones (fresh discriminator and optimizers)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -442,6 +477,11 @@ def run(args: argparse.Namespace) -> int:
     every = steps_per_epoch if args.model == "dcgan" else checkpoint_every
     hooks: list[Hook] = [(every, _sample_hook(args.model, trainer, sample_dir, steps_per_epoch,
                                               sample_inputs))]
+    if args.snapshot_every:
+        hooks.append((args.snapshot_every,
+                      _snapshot_hook(trainer.generator, Path(logdir).parent / "snapshots")))
+    if args.warm_start:
+        warm_start(trainer, args.model, ckpt_dir)
     t0 = time.perf_counter()
     fit(trainer, ds, total, ckpt_dir, checkpoint_every, logdir=logdir, hooks=hooks,
         steps_per_call=10 if args.model.startswith("pix2pix") else 50,
