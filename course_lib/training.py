@@ -398,6 +398,24 @@ def _snapshot_hook(generator: keras.Model, out_dir: Path) -> Callable[[int, dict
     return hook
 
 
+def _lr_decay_hook(trainer: _Trainer, start: int, total: int) -> Callable[[int, dict], None]:
+    """From step `start` on, scale both learning rates linearly down to 0 at step `total`.
+
+    The pix2pix paper's code trains at a constant rate, then decays it linearly to zero; a
+    smaller step at the end lets generator and discriminator settle instead of jittering
+    around each other. Runs between `fit` calls, so the rate changes every few steps.
+    """
+    base = {id(opt): float(opt.learning_rate) for opt in (trainer.g_optimizer,
+                                                           trainer.d_optimizer)}
+
+    def hook(step: int, logs: dict) -> None:
+        scale = min(1.0, max(0.0, (total - step) / max(1, total - start)))
+        for opt in (trainer.g_optimizer, trainer.d_optimizer):
+            opt.learning_rate = base[id(opt)] * scale
+
+    return hook
+
+
 def warm_start(trainer: _Trainer, name: str, checkpoint_dir: Path) -> bool:
     """Start a new run from the shipped, verified generator of `name` (not from random weights).
 
@@ -436,6 +454,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--snapshot-every", type=int,
                         help="also save the generator every N steps to <run>/snapshots "
                              "(for `weights export --snapshot`, which can average them)")
+    parser.add_argument("--lr-decay-start", type=int, metavar="STEP",
+                        help="from this step on, decay both learning rates linearly to 0 at "
+                             "the last step (the pix2pix paper's schedule; default: constant)")
     parser.add_argument("--warm-start", action="store_true",
                         help="a new run starts from the shipped generator weights instead of "
                              "random ones (fresh discriminator and optimizers)")
@@ -480,6 +501,11 @@ def run(args: argparse.Namespace) -> int:
     if args.snapshot_every:
         hooks.append((args.snapshot_every,
                       _snapshot_hook(trainer.generator, Path(logdir).parent / "snapshots")))
+    if args.lr_decay_start is not None:
+        if not 0 <= args.lr_decay_start < total:
+            raise SystemExit(f"--lr-decay-start must be in [0, {total}), got "
+                             f"{args.lr_decay_start}")
+        hooks.append((10, _lr_decay_hook(trainer, args.lr_decay_start, total)))
     if args.warm_start:
         warm_start(trainer, args.model, ckpt_dir)
     t0 = time.perf_counter()

@@ -209,3 +209,18 @@ def test_snapshot_hook_writes_loadable_generator_snapshots(tmp_path):
     assert step == 6
     for a, b in zip(trainer.generator.weights, restored.weights):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_lr_decay_hook_falls_linearly_to_zero(tmp_path):
+    trainer = _cgan_trainer()
+    images, labels = _fixed_mnist_like_batch(32)
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).batch(16)
+    seen = []
+    decay = training._lr_decay_hook(trainer, start=4, total=8)
+    g_opt, d_opt = trainer.g_optimizer, trainer.d_optimizer
+    hooks = [(2, decay), (2, lambda step, logs: seen.append(
+        (step, float(g_opt.learning_rate), float(d_opt.learning_rate))))]
+    training.fit(trainer, ds, 8, tmp_path / "ck", 8, hooks=hooks, progress=False)
+    assert [s for s, _, _ in seen] == [2, 4, 6, 8]
+    np.testing.assert_allclose([g for _, g, _ in seen], [1e-4, 1e-4, 0.5e-4, 0.0], rtol=1e-6)
+    np.testing.assert_allclose([d for _, _, d in seen], [1e-4, 1e-4, 0.5e-4, 0.0], rtol=1e-6)
