@@ -675,11 +675,15 @@ def _snapshot_line(name: str, path: Path, step: int, score: dict) -> str:
 
 def score_snapshots(name: str, paths: Sequence[PathLike], weights_dir: PathLike | None = None,
                     seed: int = 1, n_fid: int = 2000, split: str = "val",
-                    limit: int | None = None, classifier=None, parser=None):
+                    limit: int | None = None, classifier=None, parser=None,
+                    average_last: Sequence[int] = ()):
     """Score generator snapshots (`g-NNNNNNN.weights.h5`, files or folders), one at a time.
 
     Yields (path, step, score, line) in step order; `score` is None and `line` says why for a
     snapshot that does not load (e.g. one being written right now).
+    With `average_last` (e.g. (4, 8)), the candidates are instead the last snapshot and, for
+    each k, the weight average of the last k snapshots (`weights.average_snapshots`); `path`
+    is then a `Path` naming the candidate ("mean-of-last-8-g-0001000-to-g-0004000").
     MNIST models: `score_mnist_generator` with `seed` (default 1, so that the final
     `eval MODEL` with seed 0 judges the chosen snapshot on fresh samples) and an FID on n_fid
     digits against the first n_fid real test digits (0: no FID). Pix2Pix: L1/PSNR/SSIM (and,
@@ -706,9 +710,17 @@ def score_snapshots(name: str, paths: Sequence[PathLike], weights_dir: PathLike 
         if n_fid:
             test_x, _ = mnist_arrays("test")
             real = features(classifier, test_x[:n_fid])
-    for path in files:
+    candidates = [[f] for f in files]
+    if average_last:
+        candidates = [files[-1:]] + [files[-k:] for k in sorted(set(average_last))
+                                     if 1 < k <= len(files)]
+    for group in candidates:
+        path = group[0] if len(group) == 1 else Path(
+            f"mean-of-last-{len(group)}-{group[0].name.split('.')[0]}-to-"
+            f"{group[-1].name.split('.')[0]}")
         try:
-            generator, step = W.load_snapshot(name, path)
+            generator, step = (W.load_snapshot(name, group[0]) if len(group) == 1
+                               else W.average_snapshots(name, group))
         except W.WeightsError as err:
             yield path, None, None, f"{path.name}  skipped: {err}"
             continue
@@ -784,6 +796,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
                         help="gan/cgan/dcgan/pix2pix-*: score training snapshots "
                              "(g-NNNNNNN.weights.h5 files or folders of them), one line each, "
                              "instead of the shipped weights")
+    parser.add_argument("--average-last", type=int, nargs="+", metavar="K",
+                        help="with --snapshots: score the last snapshot and the weight average "
+                             "of the last K snapshots for each K, instead of every snapshot")
     parser.add_argument("--split", default="val",
                         help="with --snapshots, Pix2Pix: the split to score on (default val, "
                              "so the test set plays no part in the choice)")
@@ -806,7 +821,8 @@ def _run_snapshots(args: argparse.Namespace) -> int:
     scored, records = [], []
     for path, step, score, line in score_snapshots(
             args.model, args.snapshots, args.weights_dir, seed=seed,
-            n_fid=min(args.fid_samples, 2000), split=args.split, limit=args.limit):
+            n_fid=min(args.fid_samples, 2000), split=args.split, limit=args.limit,
+            average_last=args.average_last or ()):
         print(line, flush=True)
         records.append({"snapshot": str(path), "step": step, "score": score})
         if score is not None:

@@ -1,6 +1,7 @@
 """Metrics give known values on fixed inputs, and the eval reports carry every promised key."""
 
 import json
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -191,6 +192,33 @@ def test_pix2pix_snapshots_are_scored_on_the_validation_split(tmp_path, monkeypa
     (_, step, score, line), = rows
     assert step == 400 and {"l1", "psnr", "ssim", "parser_pixel_accuracy"} <= set(score)
     assert "psnr" in line and "parser" in line
+
+
+def test_snapshot_averages_are_scored_as_candidates(tmp_path, monkeypatch):
+    def tiny():
+        return keras.Sequential([keras.Input((256, 256, 3)),
+                                 keras.layers.Conv2D(3, 3, padding="same", activation="tanh")])
+
+    monkeypatch.setattr(W, "build_model", lambda name: tiny())
+    models = []
+    for i, step in enumerate((100, 200, 300)):
+        keras.utils.set_random_seed(i)
+        models.append(tiny())
+        models[-1].save_weights(str(tmp_path / f"g-{step:07d}.weights.h5"))
+    rows = list(E.score_snapshots("pix2pix-facades", [tmp_path], limit=2,
+                                  parser=E.facade_parser(), average_last=(2, 3, 9)))
+    names = [path.name for path, _, _, _ in rows]
+    assert names == ["g-0000300.weights.h5", "mean-of-last-2-g-0000200-to-g-0000300",
+                     "mean-of-last-3-g-0000100-to-g-0000300"]  # 9 > 3 snapshots: skipped
+    assert [step for _, step, _, _ in rows] == [300, 300, 300]
+    # The mean-of-3 candidate is scored with the averaged kernel, not any single snapshot's.
+    pairs, inputs, photos = E.pix2pix_pairs("pix2pix-facades", "val", 2)
+    mean = tiny()
+    mean.set_weights([np.mean(ws, axis=0) for ws in zip(*(m.get_weights() for m in models))])
+    expected = E.summarize_metrics(E.image_metrics(
+        E.to_unit(E.translate_all(mean, inputs, [Path(f).stem for f in pairs])),
+        E.to_unit(photos)))
+    assert rows[2][2]["psnr"] == pytest.approx(expected["psnr"], rel=1e-5)
 
 
 def test_batch_translation_matches_the_translate_command():
