@@ -586,11 +586,12 @@ CELLS = [
         tags=SKIP,
     ),
     md(r"""
-        ## 11. A generator trained for the full 50 epochs
+        ## 11. A generator trained for longer
 
-        The course ships DCGAN weights trained with exactly this notebook's settings (50 epochs
-        on all 60,000 digits), loaded and checked by `course_lib.weights.load_pretrained`, which
-        verifies the file's checksum and architecture before loading. If they are not in your
+        The course ships DCGAN weights trained with exactly this notebook's settings on all
+        60,000 digits; the line printed below, from the weights' model card, says for how many
+        of the 50 epochs. They are loaded and checked by `course_lib.weights.load_pretrained`,
+        which verifies the file's checksum and architecture before loading. If they are not in your
         copy of the course, the cell says how to produce them.
         """),
     code(

@@ -84,9 +84,9 @@ CELLS = [
         **You will:** compare the GAN and cGAN objectives, build four networks with the Keras
         **subclassing API** (a GAN generator and discriminator, a cGAN generator, and a cGAN
         discriminator made of **Maxout** layers), train both GANs, load generators trained for
-        500 epochs, and pick a digit to draw. Along the way: three quiz questions (**02-q1**,
-        **02-q2**, **02-q3**), a coding exercise (**02-ex1**), and three traps that catch people
-        porting older TensorFlow code to Keras 3.
+        hundreds of epochs, and pick a digit to draw. Along the way: three quiz questions
+        (**02-q1**, **02-q2**, **02-q3**), a coding exercise (**02-ex1**), and three traps that
+        catch people porting older TensorFlow code to Keras 3.
         """),
     code(
         """
@@ -657,10 +657,11 @@ CELLS = [
         tags=SKIP,
     ),
     md(r"""
-        ### A GAN trained for 500 epochs
+        ### A GAN trained for hundreds of epochs
 
         Good samples need far more training. The course ships a `GeneratorGAN` trained with
-        this very code for 500 epochs; `course_lib.weights.load_pretrained("gan")` checks the
+        this very code (the lesson plans 500 epochs; the printed line from the weights' model
+        card says how many it got); `course_lib.weights.load_pretrained("gan")` checks the
         file's checksum and architecture and returns a ready model of the same class as ours
         (`course_lib.models.GeneratorGAN`). Notice that the ten samples are *different* digits,
         and you cannot choose which.
@@ -793,9 +794,9 @@ CELLS = [
     md(r"""
         ## 8. Draw the digit you want
 
-        Now the pay-off. Load the cGAN generator trained for 500 epochs (or, if your copy of the
-        course does not have it yet, keep the one we just trained), pick a digit, and ask for
-        ten different versions of it: same label, ten noise vectors.
+        Now the pay-off. Load the cGAN generator trained for hundreds of epochs (or, if your
+        copy of the course does not have it yet, keep the one we just trained), pick a digit,
+        and ask for ten different versions of it: same label, ten noise vectors.
 
         In Jupyter or Colab a slider appears below: move it, then run the cell after it again.
         Without a live notebook frontend (for example in automated runs) `number` keeps its
