@@ -67,13 +67,17 @@ class GeneratorCGAN(keras.Model):
 
 
 class DiscriminatorGAN(keras.Model):
-    """image (N,28,28,1) -> logit (N,1): Flatten -> Dense 512, 256, 128 (relu) -> Dense 1."""
+    """image (N,28,28,1) -> logit (N,1): Flatten -> Dense 512, 256, 128 (relu) -> Dense 1.
 
-    def __init__(self, **kwargs):
+    `activation` is the hidden layers' activation: "relu" is the lesson's seed recipe,
+    "leaky_relu" (Keras' slope 0.2) keeps a gradient for inputs a unit has switched off.
+    """
+
+    def __init__(self, activation: str = "relu", **kwargs):
         super().__init__(**kwargs)
         self.flatten = layers.Flatten()
         # A list of layers built in a loop: Keras tracks the list, so the weights are found.
-        self.blocks = [layers.Dense(f, activation="relu") for f in (512, 256, 128)]
+        self.blocks = [layers.Dense(f, activation=activation) for f in (512, 256, 128)]
         self.blocks.append(layers.Dense(1))  # a raw logit: the loss applies the sigmoid
 
     def call(self, x):
@@ -241,7 +245,9 @@ class FourierConv2DTranspose(layers.Conv2DTranspose):
             self._matrices = fourier_matrices(height, width, *self.kernel_size)
 
     def call(self, inputs):
-        if not self._fourier:
+        # The matmul formulation is written in TensorFlow ops; other backends (JAX on a GPU,
+        # where the stock layer is fast anyway) take the stock path with the same weights.
+        if not self._fourier or keras.backend.backend() != "tensorflow":
             return super().call(inputs)
         import tensorflow as tf
 

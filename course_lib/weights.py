@@ -121,6 +121,13 @@ SPECS: dict[str, ModelSpec] = {
                   {"steps_planned": 40_000, "batch_size": 1,
                    "optimizer": "Adam(learning_rate=2e-4, beta_1=0.5) for G and for D",
                    "discriminator": "course_lib.models:patchgan_discriminator"}),
+        ModelSpec("pix2pix-cityscapes", "course_lib.models:unet_generator",
+                  "pix2pix_cityscapes_generator.int8.weights.h5", STORAGE_INT8,
+                  "pix2pix cityscapes train pairs 1-1000 (input = label map, target = photo)",
+                  _export_hint("pix2pix-cityscapes"),
+                  {"epochs_planned": 40, "steps_planned": 40_000, "batch_size": 1,
+                   "optimizer": "Adam(learning_rate=2e-4, beta_1=0.5) for G and for D",
+                   "discriminator": "course_lib.models:patchgan_discriminator"}),
         ModelSpec("pix2pix-pokemon", "course_lib.models:UNetGenerator",
                   "pix2pix_pokemon_generator.int8.weights.h5", STORAGE_INT8,
                   "Sketch -> Pokemon pairs from course_lib.data.pokemon_pairs_files('train') "
@@ -141,9 +148,10 @@ SPECS: dict[str, ModelSpec] = {
 }
 NAMES = tuple(SPECS)
 MNIST_GENERATORS = ("gan", "cgan", "dcgan")
-PIX2PIX_GENERATORS = ("pix2pix-facades", "pix2pix-pokemon")
+PIX2PIX_GENERATORS = ("pix2pix-facades", "pix2pix-cityscapes", "pix2pix-pokemon")
 # Which half of a 512x256 pair file is the generator's input (see course_lib.data.load).
-INPUT_SIDE = {"pix2pix-facades": "right", "pix2pix-pokemon": "left"}
+INPUT_SIDE = {"pix2pix-facades": "right", "pix2pix-cityscapes": "right",
+              "pix2pix-pokemon": "left"}
 
 
 def spec(name: str) -> ModelSpec:
