@@ -233,6 +233,18 @@ def _find_local(name: str, data_dir: PathLike | None) -> Path | None:
     return None
 
 
+def search_roots(data_dir: PathLike | None = None) -> list[Path]:
+    """The data roots searched for datasets, in order ($COURSE_DATA_DIR or `data_dir`, then the
+    per-user download cache)."""
+    return _search_roots(data_dir)
+
+
+def find_local(name: str, data_dir: PathLike | None = None) -> Path | None:
+    """The folder of dataset `name` if it is already on this machine (no download, no
+    verification: a cheap presence test, e.g. to decide whether a test can run)."""
+    return _find_local(name, data_dir)
+
+
 def _install_parent(data_dir: PathLike | None) -> Path:
     """Where a download of a missing dataset goes: the data root if writable, else the cache."""
     first = _search_roots(data_dir)[0]

@@ -1,7 +1,8 @@
 """The data layer: real loading, preprocessing, verification, safe import, and bad input.
 
-Uses the offline mirror (`COURSE_DATA_DIR`, or ../shared/data next to the checkout) read-only;
-every corrupted fixture is a copy made under tmp_path.
+Uses the real datasets in `COURSE_DATA_DIR` (CI: the offline mirror; else the per-user cache)
+read-only; tests needing them are skipped, naming the dataset, when they are absent. Every
+corrupted fixture is a copy made under tmp_path.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from course_lib import cli, data
+from course_lib import cli, config, data
 
 REPO = Path(__file__).resolve().parent.parent
-MIRROR = Path(os.environ.get("COURSE_DATA_DIR") or REPO.parent / "shared" / "data").resolve()
-needs_mirror = pytest.mark.skipif(not (MIRROR / "facades").is_dir(),
-                                  reason=f"no offline data mirror at {MIRROR}")
+MIRROR = config.data_dir()
+# Skipped with a reason naming the missing dataset (see the root conftest.py).
+needs_mirror = pytest.mark.needs_data("mnist", "facades", "cityscapes")
 
 
 @pytest.fixture(autouse=True)

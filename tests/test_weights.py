@@ -297,6 +297,7 @@ def test_export_of_several_snapshots_averages_their_weights(tmp_path, gan_genera
         np.testing.assert_allclose(v.numpy(), 2.0 * ref.numpy(), rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.needs_data("facades")
 def test_int8_export_measures_its_cost_and_size(tmp_path, monkeypatch, capsys):
     # A tiny convnet stands in for the 54 M-parameter U-Net; the data are the real test pairs.
     real_build = W.build_model
