@@ -397,7 +397,8 @@ def test_own_weights_elsewhere_load_with_a_notice(shipped, gan_generator, capsys
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda e: e.pop("size"), "manifest entry 'gan': no 'size' field (expected an integer (bytes))"),
+    (lambda e: e.pop("size"),
+     "manifest entry 'gan': no 'size' field (expected an integer (bytes))"),
     (lambda e: e.update(file="/etc/hostname"),
      "manifest entry 'gan': 'file' must name a file inside the weights folder"),
     (lambda e: e.update(file="../gan_generator.weights.h5"), "must name a file inside"),
