@@ -862,10 +862,21 @@ def restore_generator(name: str, checkpoint_dir: PathLike):
     """
     import tensorflow as tf
 
-    latest = tf.train.latest_checkpoint(str(checkpoint_dir))
+    from course_lib import checkpoints
+
+    latest = None
+    found = checkpoints.candidates(checkpoint_dir)
+    for prefix in found:  # newest first; skip damaged ones
+        problem = checkpoints.intact_problem(prefix)
+        if problem is None:
+            latest = prefix
+            break
+        print(f"warning: checkpoint {prefix}: {problem}; trying the previous one",
+              file=sys.stderr)
     if latest is None:
-        raise WeightsError(f"{checkpoint_dir}: no checkpoint found (expected a `checkpoint` "
-                           "file and ckpt-N.index/.data files from training.fit)")
+        what = "no intact checkpoint found" if found else "no checkpoint found"
+        raise WeightsError(f"{checkpoint_dir}: {what} (expected a `checkpoint` file and "
+                           "ckpt-N.index/.data files from training.fit)")
     generator = build_model(name)
     step = tf.Variable(0, dtype=tf.int64, name="step")
     status = tf.train.Checkpoint(step=step, generator=generator).restore(latest)

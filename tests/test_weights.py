@@ -442,3 +442,16 @@ def test_empty_weights_folder_says_where_it_looked(tmp_path, monkeypatch, capsys
     assert "pretrained 'dcgan' not available" in out and str(empty) in out
     assert cli.main(["weights", "verify"]) == 1
     assert f"COURSE_WEIGHTS_DIR={empty} points there" in capsys.readouterr().err
+
+
+def test_export_skips_a_damaged_latest_checkpoint(tmp_path, capsys):
+    keras.utils.set_random_seed(0)
+    g, d = models.build(models.GeneratorGAN()), models.build(models.DiscriminatorGAN())
+    trainer = training.GANTrainer(g, d)
+    trainer.compile(training.make_optimizer(1e-4), training.make_optimizer(1e-4))
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 784)).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices(images).batch(16)
+    training.fit(trainer, ds, 10, tmp_path, 5, progress=False, model_name="gan")
+    (tmp_path / "ckpt-10.index").unlink()
+    _, step = W.restore_generator("gan", tmp_path)
+    assert step == 5 and "ckpt-10: its .index file is missing" in capsys.readouterr().err
