@@ -54,6 +54,7 @@ import stat
 import sys
 import tarfile
 import tempfile
+import time
 import uuid
 import zipfile
 import zlib
@@ -233,6 +234,18 @@ def _find_local(name: str, data_dir: PathLike | None) -> Path | None:
     return None
 
 
+def search_roots(data_dir: PathLike | None = None) -> list[Path]:
+    """The data roots searched for datasets, in order ($COURSE_DATA_DIR or `data_dir`, then the
+    per-user download cache)."""
+    return _search_roots(data_dir)
+
+
+def find_local(name: str, data_dir: PathLike | None = None) -> Path | None:
+    """The folder of dataset `name` if it is already on this machine (no download, no
+    verification: a cheap presence test, e.g. to decide whether a test can run)."""
+    return _find_local(name, data_dir)
+
+
 def _install_parent(data_dir: PathLike | None) -> Path:
     """Where a download of a missing dataset goes: the data root if writable, else the cache."""
     first = _search_roots(data_dir)[0]
@@ -272,6 +285,11 @@ def sha256_file(path: PathLike) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _os_reason(exc: OSError) -> str:
+    """'Permission denied' etc.: the OS's words, without the path repeated."""
+    return exc.strerror or type(exc).__name__
 
 
 def _short(digest: str) -> str:
@@ -323,8 +341,11 @@ def _check_file(label: str, path: Path, spec: DatasetSpec, entry: dict | None) -
     problems = []
     trusted = False
     if entry is not None:
-        size = path.stat().st_size
-        digest = sha256_file(path)
+        try:
+            size = path.stat().st_size
+            digest = sha256_file(path)
+        except OSError as exc:  # unreadable file: a problem line naming it, not a traceback
+            return [f"{label}: cannot read {path} ({_os_reason(exc)})"]
         if size == entry["bytes"] and digest == entry["sha256"]:
             trusted = True
         else:
@@ -362,7 +383,10 @@ def verify_split(name: str, root: PathLike, split: str,
         counts = spec.splits.get(split, ())
         want = f" (expected {' or '.join(map(str, counts))} files)" if counts else ""
         return [], [f"{where}: split folder missing{want}; looked for {folder}"]
-    files = _list_images(folder, spec.extensions)
+    try:
+        files = _list_images(folder, spec.extensions)
+    except OSError as exc:  # e.g. a folder without read permission: name it, no traceback
+        return [], [f"{where}: cannot list folder {folder} ({_os_reason(exc)})"]
     problems: list[str] = []
     allowed = spec.splits.get(split, ())
     if exact_counts and allowed and len(files) not in allowed:
@@ -386,8 +410,12 @@ def verify_split(name: str, root: PathLike, split: str,
 def _verified_files(name: str, root: Path, split: str, exact_counts: bool = True) -> list[str]:
     """verify_split, raising DataError on problems; remembered per folder fingerprint."""
     folder = root / split if split else root
-    key = (name, str(folder.resolve()), exact_counts,
-           _signature(folder) if folder.is_dir() else None)
+    try:
+        key = (name, str(folder.resolve()), exact_counts,
+               _signature(folder) if folder.is_dir() else None)
+    except OSError as exc:
+        raise DataError(f"{name}/{split or '.'}: cannot read {folder} ({_os_reason(exc)})") \
+            from None
     if key in _VERIFIED:
         return [str(f) for f in _list_images(folder, DATASETS[name].extensions)]
     files, problems = verify_split(name, root, split, exact_counts)
@@ -414,7 +442,11 @@ def _check_mnist(root: Path) -> tuple[str, list[str]]:
         if not path.is_file():
             problems.append(f"mnist/{fname}: missing")
             continue
-        size, digest = path.stat().st_size, sha256_file(path)
+        try:
+            size, digest = path.stat().st_size, sha256_file(path)
+        except OSError as exc:
+            problems.append(f"mnist/{fname}: cannot read {path} ({_os_reason(exc)})")
+            continue
         if size != entry["bytes"] or digest != entry["sha256"]:
             problems.append(f"mnist/{fname}: sha256 expected {_short(entry['sha256'])}, found "
                             f"{_short(digest)} ({size:,} bytes, expected {entry['bytes']:,})")
@@ -424,17 +456,89 @@ def _check_mnist(root: Path) -> tuple[str, list[str]]:
     return f"train {counts['train']}, test {counts['test']} digits (4 files, sha256 OK)", []
 
 
+def _known_files() -> dict[str, str]:
+    """sha256 -> 'dataset/relative path' over every shipped manifest (to name what an archive
+    really holds when it is not what it claims to be)."""
+    known = {}
+    for path in sorted(MANIFEST_DIR.glob("*.json")):
+        for rel, entry in load_manifest(path.stem).items():
+            known[entry["sha256"]] = f"{path.stem}/{rel}"
+    return known
+
+
+# A sketch half must be mostly light background (pixels whose darkest channel is > 200) and
+# nearly grey (mean max-min channel spread, in 0-255 levels). Measured: Sketch2Pokemon-style
+# sketches (course_lib's derived ones) 0.85-0.94 light, spread 0; facades photos 0.01-0.09
+# light, spread 13-53; cityscapes photos 0.00-0.03 light.
+SKETCH_MIN_LIGHT = 0.5
+SKETCH_MAX_SPREAD = 25.0
+SKETCH_SAMPLE = 16  # pairs looked at (evenly spread over the dataset)
+
+
+def _sketch_half_stats(path: Path, input_side: str = "left") -> tuple[float, float]:
+    """(light fraction, mean channel spread) of the input half of a 512x256 pair file."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        rgb = np.asarray(im.convert("RGB"), dtype=np.int16)
+    half = rgb[:, : rgb.shape[1] // 2] if input_side == "left" else rgb[:, rgb.shape[1] // 2:]
+    light = float((half.min(axis=2) > 200).mean())
+    spread = float((half.max(axis=2) - half.min(axis=2)).mean())
+    return light, spread
+
+
+def check_sketch_pairs(files: Sequence[Path]) -> list[str]:
+    """Problems if `files` are not sketch|colour pairs (sketch on the LEFT), e.g. facades.
+
+    Looks at up to SKETCH_SAMPLE pairs: files another dataset's manifest knows by sha256 are
+    named as that dataset's; otherwise at least 3 in 4 must have a sketch-like left half.
+    """
+    files = list(files)
+    picked = [files[i] for i in np.linspace(0, len(files) - 1,
+                                            min(SKETCH_SAMPLE, len(files))).astype(int)]
+    known = _known_files()
+    foreign = [known[d] for d in map(sha256_file, picked) if d in known]
+    if len(foreign) * 2 > len(picked):
+        dataset = foreign[0].split("/")[0]
+        return [f"sketch2pokemon: expected sketch|colour pairs, found the {dataset} dataset "
+                f"({len(foreign)} of {len(picked)} sampled files are listed in its manifest, "
+                f"e.g. {foreign[0]})"]
+    bad = []
+    for path in picked:
+        light, spread = _sketch_half_stats(path)
+        if light < SKETCH_MIN_LIGHT or spread > SKETCH_MAX_SPREAD:
+            bad.append((path, light, spread))
+    if len(bad) * 4 > len(picked):
+        path, light, spread = bad[0]
+        return [f"sketch2pokemon: expected sketch|colour pairs (left half a sketch: at least "
+                f"{SKETCH_MIN_LIGHT:.0%} light background, colour spread at most "
+                f"{SKETCH_MAX_SPREAD:g}), found {len(bad)} of {len(picked)} sampled pairs "
+                f"without one, e.g. {path.parent.name}/{path.name}: {light:.0%} light, "
+                f"spread {spread:.0f}"]
+    return []
+
+
+# Extra checks that the files hold the named dataset, beyond sizes and formats.
+CONTENT_CHECKS = {"sketch2pokemon": check_sketch_pairs}
+
+
 def verify_dataset(name: str, root: PathLike, exact_counts: bool = True) -> tuple[str, list[str]]:
     """Check every split of a dataset folder. Returns (one-line summary, problems)."""
     root = Path(root)
+    if not os.access(root, os.R_OK | os.X_OK):
+        return "", [f"{name}: cannot read folder {root} (permission denied)"]
     if name == "mnist":
         return _check_mnist(root)
     spec = DATASETS[name]
     counts, problems = [], []
+    all_files: list[Path] = []
     for split in spec.splits:
         files, split_problems = verify_split(name, root, split, exact_counts)
         counts.append(f"{split} {len(files)}" if split else f"{len(files)} files")
         problems += split_problems
+        all_files += files
+    if name in CONTENT_CHECKS and all_files and not problems:
+        problems += CONTENT_CHECKS[name](all_files)
     manifest = load_manifest(name)
     how = "sha256 + size checked" if manifest else "no known hashes: every image decoded"
     return f"{', '.join(counts)} ({how})", problems
@@ -467,19 +571,74 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
-def safe_extract(archive: PathLike, dest: PathLike) -> None:
+# Caps on what an import may write, so a zip/tar bomb (a few MB that expand to GBs) is refused
+# after at most the cap, not after filling the disk. Per dataset from its manifest: an archive
+# may hold the dataset up to CAP_FACTOR times over (e.g. the Kaggle Pokemon zip ships PNG and
+# JPEG copies) plus a little slack for READMEs; datasets with no manifest use FALLBACK_CAP.
+CAP_FACTOR = 3
+CAP_SLACK_BYTES = 64 << 20
+CAP_SLACK_FILES = 200
+FALLBACK_CAP = (1 << 30, 20_000)  # (bytes, files): 1 GiB, e.g. sketch2pokemon (~100 MB known)
+
+
+def extraction_cap(name: str) -> tuple[int, int]:
+    """(max bytes, max files) that importing dataset `name` may extract."""
+    manifest = load_manifest(name)
+    if not manifest:
+        return FALLBACK_CAP
+    total = sum(int(e["bytes"]) for e in manifest.values())
+    return (CAP_FACTOR * total + CAP_SLACK_BYTES, CAP_FACTOR * len(manifest) + CAP_SLACK_FILES)
+
+
+class _Budget:
+    """Counts what extraction has written and refuses to go past the cap (checked per block
+    written, so the cap holds even when an archive lies about its members' sizes)."""
+
+    def __init__(self, archive: Path, max_bytes: int | None, max_files: int | None):
+        self.archive, self.max_bytes, self.max_files = archive, max_bytes, max_files
+        self.bytes = self.files = 0
+
+    def _refuse(self, what: str) -> DataError:
+        return DataError(f"{self.archive}: refused: {what} (a cap of {self.max_bytes:,} bytes "
+                         f"and {self.max_files:,} files for this dataset, from its manifest); "
+                         "nothing was installed")
+
+    def declare(self, total_bytes: int, n_files: int) -> None:
+        """Refuse at once when the archive's own listing already exceeds the cap."""
+        if self.max_files is not None and n_files > self.max_files:
+            raise self._refuse(f"it holds {n_files:,} files")
+        if self.max_bytes is not None and total_bytes > self.max_bytes:
+            raise self._refuse(f"it would extract to {total_bytes:,} bytes")
+
+    def copy(self, src, out) -> None:
+        self.files += 1
+        if self.max_files is not None and self.files > self.max_files:
+            raise self._refuse(f"more than {self.max_files:,} files")
+        while block := src.read(1 << 20):
+            self.bytes += len(block)
+            if self.max_bytes is not None and self.bytes > self.max_bytes:
+                raise self._refuse(f"more than {self.max_bytes:,} bytes extracted")
+            out.write(block)
+
+
+def safe_extract(archive: PathLike, dest: PathLike, max_bytes: int | None = None,
+                 max_files: int | None = None) -> None:
     """Extract a .tar(.gz|.bz2|.xz)/.tgz/.zip archive into `dest`, refusing anything unsafe.
 
     Every member is checked before a single byte is written, and the archive is refused as a
     whole (DataError naming each bad member) if any member has an absolute path, a `..`
-    component, is a symbolic or hard link, or is a device, FIFO or other special file. Only
-    regular files and folders are then written, always below `dest`.
+    component, is a symbolic or hard link, or is a device, FIFO or other special file (for tar,
+    Python's own `tarfile.data_filter` vets each member too). Only regular files and folders
+    are then written, always below `dest`. `max_bytes` / `max_files` cap the extracted total,
+    checked against the archive's listing first and then while writing (DataError; the caller
+    removes `dest`).
     """
     archive, dest = Path(archive), Path(dest)
     if not archive.is_file():
         raise DataError(f"{archive}: no such archive file")
+    budget = _Budget(archive, max_bytes, max_files)
     try:
-        _extract_members(archive, dest)
+        _extract_members(archive, dest, budget)
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
         raise DataError(f"{archive}: damaged archive or extraction failed ({exc})") from exc
 
@@ -493,7 +652,19 @@ def _inside(dest: Path, name: str, archive: Path) -> Path:
     return target
 
 
-def _extract_members(archive: Path, dest: Path) -> None:
+def _tar_filter_problem(member: tarfile.TarInfo, dest: Path) -> str | None:
+    """What Python's tar 'data' filter (PEP 706) objects to in `member`, or None."""
+    data_filter = getattr(tarfile, "data_filter", None)  # 3.12, and 3.8.17+/3.11.4+ backports
+    if data_filter is None:
+        return None
+    try:
+        data_filter(member, str(dest))
+    except tarfile.FilterError as exc:
+        return str(exc)
+    return None
+
+
+def _extract_members(archive: Path, dest: Path, budget: _Budget) -> None:
     """safe_extract's body: vet every member first, then write regular files and folders."""
     refused: list[str] = []
     if zipfile.is_zipfile(archive):
@@ -508,6 +679,8 @@ def _extract_members(archive: Path, dest: Path) -> None:
                     refused.append(f"{archive.name}: refused member '{info.filename}': {why}")
             if refused:
                 raise DataError(f"{archive}: unsafe archive, nothing was extracted:", refused)
+            files = [i for i in infos if not i.is_dir()]
+            budget.declare(sum(i.file_size for i in files), len(files))
             for info in infos:
                 target = _inside(dest, info.filename, archive)
                 if info.is_dir():
@@ -515,7 +688,7 @@ def _extract_members(archive: Path, dest: Path) -> None:
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(target, "wb") as out:
-                    shutil.copyfileobj(src, out)
+                    budget.copy(src, out)
         return
 
     with tarfile.open(archive, "r:*") as tar:
@@ -524,11 +697,14 @@ def _extract_members(archive: Path, dest: Path) -> None:
             why = _unsafe_name(m.name) or (
                 "symbolic link" if m.issym() else
                 "hard link" if m.islnk() else
-                "device or special file" if not (m.isfile() or m.isdir()) else None)
+                "device or special file" if not (m.isfile() or m.isdir()) else None
+            ) or _tar_filter_problem(m, dest)
             if why:
                 refused.append(f"{archive.name}: refused member '{m.name}': {why}")
         if refused:
             raise DataError(f"{archive}: unsafe archive, nothing was extracted:", refused)
+        files = [m for m in members if m.isfile()]
+        budget.declare(sum(m.size for m in files), len(files))
         for m in members:
             target = _inside(dest, m.name, archive)
             if m.isdir():
@@ -538,7 +714,7 @@ def _extract_members(archive: Path, dest: Path) -> None:
             src = tar.extractfile(m)
             assert src is not None  # regular file, checked above
             with src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out)
+                budget.copy(src, out)
 
 
 def _looks_like(name: str, folder: Path) -> bool:
@@ -588,13 +764,101 @@ def _install_staged(name: str, staging: Path, parent: Path, origin: str) -> Path
     return final
 
 
+STAGING_MARKER = ".course_lib-import.json"  # who is using a staging folder: {"pid", "host"}
+
+
+def _new_staging(name: str, data_dir: Path) -> Path:
+    """A hidden staging folder in `data_dir` (same file system, so the final move is a rename),
+    marked with this process's id so that a later run can tell a killed import's leftovers from
+    an import still running."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.import-", dir=data_dir))
+    (staging / STAGING_MARKER).write_text(json.dumps({"pid": os.getpid(),
+                                                      "host": socket.gethostname()}))
+    return staging
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def clean_stale_staging(data_dir: PathLike, remove: bool = True) -> list[str]:
+    """Find what killed imports left in `data_dir` and remove it (or just report it).
+
+    Staging folders `.NAME.import-*` whose process is gone are removed (a SIGKILL skips every
+    `finally`). A `.NAME.old-*` folder is the previous copy of a dataset saved aside while a
+    new one was swapped in: it is put back if the swap never finished (no `NAME/`), else
+    removed. Staging folders without a marker (made before markers existed) count as stale
+    once a minute old. Returns one message per folder found; markers naming another host are
+    reported, never removed (that host may still be importing).
+    """
+    data_dir = Path(data_dir)
+    try:
+        leftovers = sorted(p for p in data_dir.glob(".*.*-*")
+                           if p.is_dir() and re.match(r"^\.[\w.-]+\.(import|old)-\w+$", p.name))
+    except OSError:
+        return []
+    messages = []
+    for folder in leftovers:
+        name, kind = re.match(r"^\.([\w.-]+)\.(import|old)-", folder.name).groups()
+        if kind == "old":
+            final = data_dir / name
+            if not final.exists() and remove:
+                folder.rename(final)
+                messages.append(f"restored {final} from {folder.name}, left by an import that "
+                                "was killed while swapping datasets")
+                continue
+            action = "removed" if remove else "found"
+        else:
+            try:
+                marker = json.loads((folder / STAGING_MARKER).read_text())
+            except (OSError, ValueError):
+                marker = None
+            if marker is None:
+                if time.time() - folder.stat().st_mtime < 60:
+                    continue  # another import may have just created it
+            elif marker.get("host") != socket.gethostname():
+                messages.append(f"{folder}: staging folder of an import on host "
+                                f"{marker.get('host')} (pid {marker.get('pid')}); not touched")
+                continue
+            elif _pid_alive(int(marker.get("pid", -1))):
+                continue  # an import running right now
+            action = "removed" if remove else "found"
+        size = _folder_bytes(folder)
+        if remove:
+            shutil.rmtree(folder, ignore_errors=True)
+            if folder.exists():
+                action = "could not remove"
+        messages.append(f"{action} {folder} ({size / 1e6:,.1f} MB), left by an import of {name} "
+                        "that was killed")
+    return messages
+
+
+def _report_stale(data_dir: Path) -> None:
+    if _is_writable(data_dir):
+        for message in clean_stale_staging(data_dir):
+            _notice(message)
+
+
 def install_archive(name: str, archive: PathLike, data_dir: PathLike) -> Path:
     """Install dataset `name` from a local archive into `data_dir/name`; returns that folder.
 
-    The archive is extracted (safely, see `safe_extract`) into a hidden staging folder inside
-    `data_dir`, the dataset folder is located in it (e.g. `facades/` inside facades.tar.gz),
-    verified file by file, and only then renamed into place. On any failure the staging folder
-    is removed and `data_dir` is left as it was.
+    The archive is extracted (safely, see `safe_extract`, within `extraction_cap(name)`) into a
+    hidden staging folder inside `data_dir`, the dataset folder is located in it (e.g.
+    `facades/` inside facades.tar.gz), verified file by file and checked to hold the named
+    dataset (e.g. sketch2pokemon must be sketch|colour pairs), and only then renamed into
+    place. On any failure, Ctrl-C included, the staging folder is removed and `data_dir` is left
+    as it was; what a killed import left behind is cleaned up by the next import
+    (`clean_stale_staging`).
     """
     if name not in IMPORTABLE:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(IMPORTABLE)}")
@@ -602,9 +866,10 @@ def install_archive(name: str, archive: PathLike, data_dir: PathLike) -> Path:
     if not _is_writable(data_dir):
         raise DataError(f"{data_dir} is read-only; choose another folder with --data-dir")
     data_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.import-", dir=data_dir))
+    _report_stale(data_dir)
+    staging = _new_staging(name, data_dir)
     try:
-        safe_extract(archive, staging)
+        safe_extract(archive, staging, *extraction_cap(name))
         return _install_staged(name, staging, data_dir, origin=str(archive))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -613,7 +878,8 @@ def install_archive(name: str, archive: PathLike, data_dir: PathLike) -> Path:
 def _install_tree(name: str, source: Path, data_dir: Path) -> Path:
     """Like install_archive, for an already-extracted folder (e.g. a kagglehub download)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.import-", dir=data_dir))
+    _report_stale(data_dir)
+    staging = _new_staging(name, data_dir)
     try:
         shutil.copytree(source, staging / "src", symlinks=False)
         return _install_staged(name, staging, data_dir, origin=str(source))
@@ -1325,20 +1591,36 @@ def check_data_dir(data_dir: PathLike, datasets: Sequence[str] | None = None) ->
     """Verify every dataset folder present in `data_dir` (or just `datasets`)."""
     data_dir = Path(data_dir)
     names = list(datasets) if datasets else [
-        n for n in DATASETS if n != DERIVED_NAME or (data_dir / n).is_dir()]
+        n for n in DATASETS if n != DERIVED_NAME or _quiet_is_dir(data_dir / n)]
     results = []
     for name in names:
-        spec, root = DATASETS[name], data_dir / name
-        if not root.is_dir():
-            target = data_dir if _is_writable(data_dir) else "DIR"
-            detail = (f"not in {root}. To get it: {spec.how_to_get} Or: "
-                      f"python -m course_lib data import {name} ARCHIVE --data-dir {target}")
-            results.append(CheckResult(name, "missing", detail))
-            continue
-        summary, problems = verify_dataset(name, root)
-        results.append(CheckResult(name, "BAD" if problems else "OK",
-                                   summary or f"{len(problems)} problem(s)", problems))
+        try:
+            results.append(_check_one(name, data_dir))
+        except OSError as exc:  # unreadable data folder, or a file vanishing mid-check
+            where = exc.filename or data_dir / name
+            results.append(CheckResult(name, "BAD", f"cannot read {where} ({_os_reason(exc)})",
+                                       [f"{name}: cannot read {where} ({_os_reason(exc)})"]))
     return results
+
+
+def _quiet_is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # an unreadable parent: _check_one reports it
+        return True
+
+
+def _check_one(name: str, data_dir: Path) -> CheckResult:
+    """check_data_dir for one dataset."""
+    spec, root = DATASETS[name], data_dir / name
+    if not root.is_dir():
+        target = data_dir if _is_writable(data_dir) else "DIR"
+        detail = (f"not in {root}. To get it: {spec.how_to_get} Or: "
+                  f"python -m course_lib data import {name} ARCHIVE --data-dir {target}")
+        return CheckResult(name, "missing", detail)
+    summary, problems = verify_dataset(name, root)
+    return CheckResult(name, "BAD" if problems else "OK",
+                       summary or f"{len(problems)} problem(s)", problems)
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
@@ -1374,6 +1656,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"Checking datasets in {data_dir}")
+    for message in clean_stale_staging(data_dir, remove=_is_writable(data_dir)):
+        print(f"  note: {message}")
     results = check_data_dir(data_dir, [args.dataset] if args.dataset else None)
     failed = False
     for r in results:

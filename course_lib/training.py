@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib import config, losses, models
+from course_lib import checkpoints, config, losses, models
 
 Hook = tuple[int, Callable[[int, dict], None]]  # (every N steps, fn(step, logs))
 
@@ -209,6 +210,7 @@ def fit(
     steps_per_call: int = 50,
     max_to_keep: int = 3,
     progress: bool = True,
+    model_name: str | None = None,
 ) -> dict[str, list]:
     """Train until the step counter reaches `total_steps`, resuming from `checkpoint_dir`.
 
@@ -222,16 +224,28 @@ def fit(
         hooks: (every, fn) pairs; `fn(step, logs)` runs whenever `step % every == 0`
             (sample grids, timing prints, ...).
         steps_per_call: steps fused into one `tf.function` call between host syncs.
+        model_name: recorded in the folder (`course_lib-run.json`) so that a folder of another
+            model is refused by name instead of failing on mismatched shapes.
+
+    Raises:
+        checkpoints.CheckpointError: before any step, when `checkpoint_dir` is not writable,
+            belongs to another model, or holds checkpoints none of which is intact. A damaged
+            latest checkpoint only warns (CheckpointWarning) and the newest intact one is used.
 
     Returns:
         A history dict: "step" and one list per loss, one entry per call.
     """
+    # Everything that could stop the run is checked before the first step (course_lib.
+    # checkpoints): a writable folder, of this model, and the newest checkpoint that is intact.
+    checkpoints.ensure_writable(checkpoint_dir)
+    if model_name:
+        checkpoints.claim_folder(checkpoint_dir, model_name)
     step = tf.Variable(0, dtype=tf.int64, name="step")
     ckpt = tf.train.Checkpoint(step=step, **trainer.checkpoint_objects())
+    restored = checkpoints.restore_newest_intact(ckpt, checkpoint_dir, model_name)
     manager = tf.train.CheckpointManager(ckpt, str(checkpoint_dir), max_to_keep=max_to_keep)
-    if manager.latest_checkpoint:
-        ckpt.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-        print(f"Resuming from step {int(step)} ({manager.latest_checkpoint})", flush=True)
+    if restored:
+        print(f"Resuming from step {int(step)} ({restored})", flush=True)
     else:
         print(f"Starting a new run; checkpoints go to {checkpoint_dir}", flush=True)
     writer = tf.summary.create_file_writer(str(logdir)) if logdir else None
@@ -464,6 +478,16 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """`train MODEL ...`; returns the exit status (1 with a message when the checkpoint folder
+    cannot be used, before any data is loaded or step trained)."""
+    try:
+        return _run(args)
+    except checkpoints.CheckpointError as err:
+        print(f"train {args.model}: {err}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     schedule = default_schedule(args.model)
     batch_size = args.batch_size or schedule["batch_size"]
     limit = args.limit if args.limit is not None else schedule["limit"]
@@ -472,6 +496,9 @@ def run(args: argparse.Namespace) -> int:
     logdir = args.logdir or (ckpt_dir.parent / "logs" if args.checkpoint_dir else root / "logs")
     sample_dir = Path(logdir).parent / "samples"
     print(f"Mode: {config.mode_name()}", flush=True)
+    # Fail now, not after building the pipeline (or, as before, at the first save).
+    checkpoints.ensure_writable(ckpt_dir)
+    checkpoints.claim_folder(ckpt_dir, args.model)
 
     trainer, ds, steps_per_epoch = build_run(args.model, batch_size, limit, args.seed,
                                              jit_compile=args.jit)
@@ -511,7 +538,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     fit(trainer, ds, total, ckpt_dir, checkpoint_every, logdir=logdir, hooks=hooks,
         steps_per_call=10 if args.model.startswith("pix2pix") else 50,
-        progress=not args.no_progress)
+        progress=not args.no_progress, model_name=args.model)
     if args.model == "dcgan":
         from course_lib import viz
 

@@ -147,6 +147,23 @@ SPECS: dict[str, ModelSpec] = {
     )
 }
 NAMES = tuple(SPECS)
+
+# The sha256 of every weight file this release ships, pinned in code so that editing
+# weights/manifest.json cannot make a changed file pass: the manifest says what a file claims
+# to be, this says what the course actually shipped. Files in the repository's weights/ folder
+# must match (`shipped_problem`); a file elsewhere (COURSE_WEIGHTS_DIR, --weights-dir: your own
+# export) that does not is used as *your* weights, with a notice and a check that its outputs
+# are not degenerate (`output_problem`). Re-exporting a shipped file means updating this table
+# too (tests/test_weights.py checks it against weights/manifest.json).
+SHIPPED_SHA256: dict[str, str] = {
+    "cgan": "58f6d730350686221d31f0c790a51f227ac98b6ea6debfa11902b9cfeed48d11",
+    "dcgan": "7808c7c3e0c76d0053f017f56ec051dcc400d2736077c45acce67cec005a3301",
+    "facade-parser": "8d0390e3a56e3616d876793e944fb6cb57727f065a720d86d928e1163d194b6f",
+    "gan": "b19f9552adca21ac98dbc51b2e14045596060010ca9d7445d9645f24055f1fac",
+    "mnist-classifier": "0f8c8590f3716ccb287d3c4627888086b2267ec2a268e0e4b1697bed271cf26b",
+    "pix2pix-facades": "19c9db0202591cd7302aa11dbc0cdfd7815a65e894a085c04034a08275b23aee",
+    "pix2pix-pokemon": "ad0abfafa0ffa94bc93c4eb42ae71be1995d3368e0e58f42bc9457717297c799",
+}
 MNIST_GENERATORS = ("gan", "cgan", "dcgan")
 PIX2PIX_GENERATORS = ("pix2pix-facades", "pix2pix-cityscapes", "pix2pix-pokemon")
 # Which half of a 512x256 pair file is the generator's input (see course_lib.data.load).
@@ -210,19 +227,67 @@ def resolve_weights_dir(weights_dir: PathLike | None = None) -> Path:
     return Path(weights_dir).expanduser() if weights_dir is not None else config.weights_dir()
 
 
-def read_manifest(weights_dir: PathLike | None = None) -> dict[str, dict]:
-    """name -> entry from `<weights_dir>/manifest.json` ({} when there is no manifest yet)."""
-    path = resolve_weights_dir(weights_dir) / MANIFEST_NAME
+def read_manifest(weights_dir: PathLike | None = None, validate: bool = True) -> dict[str, dict]:
+    """name -> entry from `<weights_dir>/manifest.json` ({} when there is no manifest yet).
+
+    With `validate` (the default) a malformed entry raises WeightsError naming the entry, the
+    field, what was expected and what was found (see `entry_problems`); `verify_all` reads
+    with validate=False to report every bad entry instead of the first.
+    """
+    folder = resolve_weights_dir(weights_dir)
+    path = folder / MANIFEST_NAME
     if not path.exists():
         return {}
     try:
         data = json.loads(path.read_text())
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise WeightsError(f"{path}: not valid JSON ({err})") from None
-    if data.get("format") != MANIFEST_FORMAT:
-        raise WeightsError(f"{path}: format expected {MANIFEST_FORMAT!r}, "
-                           f"found {data.get('format')!r}")
-    return data["models"]
+    except OSError as err:
+        raise WeightsError(f"{path}: cannot read ({err.strerror})") from None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise WeightsError(f"{path}: format expected {MANIFEST_FORMAT!r}, found {found!r}")
+    models = data.get("models")
+    if not isinstance(models, dict) or not all(isinstance(e, dict) for e in models.values()):
+        raise WeightsError(f"{path}: 'models' expected an object of name -> entry objects")
+    if validate:
+        problems = [p for name, entry in models.items()
+                    for p in entry_problems(name, entry, folder)]
+        if problems:
+            raise WeightsError(f"{path}: malformed entries:\n  " + "\n  ".join(problems))
+    return models
+
+
+# Fields every manifest entry must have, with their JSON types.
+REQUIRED_FIELDS: dict[str, type] = {
+    "file": str, "sha256": str, "size": int, "architecture": str, "storage": str}
+_TYPE_WORDS = {str: "a string", int: "an integer (bytes)"}
+
+
+def entry_problems(name: str, entry: dict, weights_dir: PathLike) -> list[str]:
+    """What is malformed in manifest entry `name` ([] when nothing): missing or mistyped
+    fields, a sha256 that is not 64 hex digits, and a `file` that would leave the weights
+    folder (an absolute path, `..`, or a link pointing out): only files inside it are trusted.
+    """
+    where = f"manifest entry {name!r}"
+    problems = []
+    for key, kind in REQUIRED_FIELDS.items():
+        if key not in entry:
+            problems.append(f"{where}: no {key!r} field (expected {_TYPE_WORDS[kind]})")
+        elif not isinstance(entry[key], kind) or isinstance(entry[key], bool):
+            problems.append(f"{where}: {key!r} expected {_TYPE_WORDS[kind]}, found "
+                            f"{entry[key]!r}")
+    digest = entry.get("sha256")
+    if isinstance(digest, str) and not re.fullmatch(r"[0-9a-f]{64}", digest):
+        problems.append(f"{where}: 'sha256' expected 64 lowercase hex digits, found {digest!r}")
+    file = entry.get("file")
+    if isinstance(file, str):
+        folder = Path(weights_dir).resolve()
+        target = (folder / file).resolve()
+        if Path(file).is_absolute() or ".." in Path(file).parts or target.parent != folder:
+            problems.append(f"{where}: 'file' must name a file inside the weights folder "
+                            f"{folder}, found {file!r}")
+    return problems
 
 
 def write_manifest(entries: dict[str, dict], weights_dir: PathLike | None = None) -> Path:
@@ -236,6 +301,26 @@ def write_manifest(entries: dict[str, dict], weights_dir: PathLike | None = None
     tmp.write_text(text + "\n")
     os.replace(tmp, path)
     return path
+
+
+def is_repository_folder(weights_dir: PathLike) -> bool:
+    """Whether `weights_dir` is the repository's own weights/ (whose files must be the shipped
+    ones, `SHIPPED_SHA256`)."""
+    return Path(weights_dir).resolve() == (config.repo_root() / "weights").resolve()
+
+
+def shipped_problem(name: str, entry: dict, weights_dir: PathLike) -> str | None:
+    """Why the file of `name` is not the one the course shipped, or None when it is.
+
+    Compares the manifest's sha256 (which `check_file` has matched to the file) with the one
+    pinned in code, so a file changed *and* re-registered in the manifest is still caught.
+    """
+    pinned = SHIPPED_SHA256.get(name)
+    if pinned is None or entry.get("sha256") == pinned:
+        return None
+    return (f"{Path(weights_dir) / str(entry.get('file'))}: sha256 {entry.get('sha256')} is not "
+            f"the shipped file's, pinned in course_lib/weights.py as {pinned} (the file was "
+            "changed and the manifest edited to match)")
 
 
 def sha256_file(path: PathLike) -> str:
@@ -533,8 +618,27 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "course_lib" / "weights"
 
 
+def missing_weights_message(weights_dir: PathLike) -> str | None:
+    """Why `weights_dir` holds no usable weights at all (say where it looked and how to get
+    them), or None when it has a manifest."""
+    folder = resolve_weights_dir(weights_dir)
+    if (folder / MANIFEST_NAME).is_file():
+        return None
+    env = os.environ.get("COURSE_WEIGHTS_DIR")
+    why = (f" (COURSE_WEIGHTS_DIR={env} points there)" if env and Path(env).expanduser().resolve()
+           == folder.resolve() else "")
+    state = "does not exist" if not folder.exists() else "has no " + MANIFEST_NAME
+    shipped = config.repo_root() / "weights"
+    return (f"no pretrained weights: the weights folder {folder}{why} {state}. The course ships "
+            f"them in the repository's weights/ folder ({shipped}): unset COURSE_WEIGHTS_DIR to "
+            f"use it, or copy manifest.json and the .weights.h5 files from there into {folder}.")
+
+
 def _entry(name: str, weights_dir: Path) -> dict:
     s = spec(name)
+    missing = missing_weights_message(weights_dir)
+    if missing:
+        raise WeightsError(f"{name}: {missing} Or train them yourself with {s.how_to_train}.")
     entries = read_manifest(weights_dir)
     if name not in entries:
         raise WeightsError(
@@ -592,6 +696,8 @@ def locate(name: str, weights_dir: PathLike | None = None, url: str | None = Non
             if not quiet:
                 print(f"{download_problem}; falling back to the repository copy", file=sys.stderr)
     problems = check_file(folder / entry["file"], entry)
+    if not problems and is_repository_folder(folder):
+        problems = [p for p in [shipped_problem(name, entry, folder)] if p]
     if problems:
         detail = problems[0] + (f" (and {download_problem})" if download_problem else "")
         raise WeightsError(f"pretrained weights for {name!r} are unusable: {detail}. Restore "
@@ -622,47 +728,133 @@ def load_pretrained(name: str, weights_dir: PathLike | None = None, url: str | N
     path, entry = locate(name, weights_dir, url, cache_dir)
     model = build_model(name)
     load_weights_file(model, path, spec(name).architecture)
+    if shipped_problem(name, entry, path.parent):
+        # Not the shipped file (your own export, outside the repository's weights/): its
+        # manifest matched, but only its behaviour can vouch for it.
+        print(f"[course_lib.weights] {name}: using {path}, which is not the shipped file "
+              f"(sha256 {entry['sha256'][:12]}…); checking its outputs", file=sys.stderr)
+        problem = output_problem(name, model)
+        if problem:
+            raise WeightsError(f"{path}: {problem}; refusing these weights for {name!r}")
     return model
 
 
-def available(name: str, weights_dir: PathLike | None = None) -> bool:
-    """True when `name` has a manifest entry and a file of the right size (no hashing: cheap).
+def unavailable_reason(name: str, weights_dir: PathLike | None = None) -> str | None:
+    """Why `name` has no usable pretrained file (where it looked, how to get it), or None.
 
-    `load_pretrained` still verifies the sha256; use this to decide whether to offer the
-    pretrained path at all (e.g. in a notebook).
+    Cheap: the manifest entry and the file's size, no hashing (`load_pretrained` still
+    verifies the sha256).
     """
     if name not in SPECS:
-        return False
+        return f"unknown pretrained model {name!r}; known: {', '.join(NAMES)}"
     folder = resolve_weights_dir(weights_dir)
+    missing = missing_weights_message(folder)
+    if missing:
+        return missing
     try:
         entry = read_manifest(folder).get(name)
-    except WeightsError:
-        return False
+    except WeightsError as err:
+        return str(err)
     if entry is None:
-        return False
+        return (f"{folder / MANIFEST_NAME} has no entry for {name!r} (not shipped yet); train "
+                f"the weights yourself with {SPECS[name].how_to_train}")
     candidates = [folder / entry["file"], default_cache_dir() / entry["file"]]
-    return any(p.is_file() and p.stat().st_size == entry["size"] for p in candidates)
+    if any(p.is_file() and p.stat().st_size == entry["size"] for p in candidates):
+        return None
+    return (f"{folder / entry['file']}: missing or not {entry['size']:,} bytes as the manifest "
+            f"says; restore it (git checkout weights/) or retrain with "
+            f"{SPECS[name].how_to_train}")
 
 
-def verify_all(weights_dir: PathLike | None = None, load: bool = False) -> list[str]:
-    """Problems of every manifest entry ([] when all are healthy); `load=True` also loads each."""
+def available(name: str, weights_dir: PathLike | None = None, quiet: bool = False) -> bool:
+    """True when `name` has a manifest entry and a file of the right size (no hashing: cheap).
+
+    Use this to decide whether to offer the pretrained path at all (e.g. in a notebook). When
+    the answer is False it also prints why, on stdout so that a notebook shows it: an empty or
+    wrong weights folder must be visible, never a silently skipped section (`quiet=True`
+    stays silent).
+    """
+    reason = unavailable_reason(name, weights_dir)
+    if reason and not quiet:
+        print(f"[course_lib.weights] pretrained {name!r} not available: {reason}", flush=True)
+    return reason is None
+
+
+def verify_all(weights_dir: PathLike | None = None, load: bool = False,
+               shipped: bool | None = None) -> list[str]:
+    """Problems of every manifest entry ([] when all are healthy).
+
+    Each entry must be well formed (`entry_problems`) and its file must match the manifest's
+    size and sha256. `shipped` (default: only for the repository's weights/ folder) also
+    requires the sha256 pinned in code (`SHIPPED_SHA256`). `load=True` also loads each file
+    into its architecture and checks that the model's outputs are not degenerate
+    (`output_problem`: e.g. all zeros).
+    """
     folder = resolve_weights_dir(weights_dir)
-    entries = read_manifest(folder)
+    missing = missing_weights_message(folder)
+    if missing:
+        return [missing]
+    entries = read_manifest(folder, validate=False)
     if not entries:
-        return [f"{folder / MANIFEST_NAME}: missing or empty manifest"]
+        return [f"{folder / MANIFEST_NAME}: no entries"]
+    if shipped is None:
+        shipped = is_repository_folder(folder)
     problems = []
     for name, entry in entries.items():
         if name not in SPECS:
             problems.append(f"{name}: unknown model name in {folder / MANIFEST_NAME}")
             continue
-        found = check_file(folder / entry["file"], entry)
+        found = entry_problems(name, entry, folder) or check_file(folder / entry["file"], entry)
+        if not found and shipped:
+            found = [p for p in [shipped_problem(name, entry, folder)] if p]
         if not found and load:
             try:
-                load_weights_file(build_model(name), folder / entry["file"], entry["architecture"])
-            except (WeightsError, ValueError) as err:
+                model = build_model(name)
+                load_weights_file(model, folder / entry["file"], entry["architecture"])
+                problem = output_problem(name, model)
+                if problem:
+                    found = [f"{folder / entry['file']}: {problem}"]
+            except (WeightsError, ValueError, OSError) as err:
                 found = [f"{folder / entry['file']}: does not load: {err}"]
         problems.extend(found)
     return problems
+
+
+def output_problem(name: str, model) -> str | None:
+    """Why `model`'s outputs look broken (non-finite, constant, or ignoring its input), or
+    None when they look like a model's.
+
+    Runs it on a few fixed inputs: MNIST generators on 8 noise vectors z ~ N(0, I) (the cGAN
+    with labels 0-7), Pix2Pix generators on 2 random (256,256,3) images in [-1, 1], the
+    classifier/parser on random images of their input shape. A trained model maps different
+    inputs to different outputs; weights zeroed, or overwritten with a constant, do not
+    (the tampered file of issue 16 sampled all zeros).
+    """
+    from course_lib import models
+
+    rng = np.random.default_rng(12345)
+    if name in MNIST_GENERATORS:
+        z = rng.standard_normal((8, models.NOISE_DIM)).astype(np.float32)
+        if name == "cgan":
+            out = model(z, np.eye(models.NUM_CLASSES, dtype=np.float32)[np.arange(8)],
+                        training=False)
+        else:
+            out = model(z, training=False)
+    elif name in PIX2PIX_GENERATORS:
+        images = rng.uniform(-1, 1, (2, 256, 256, 3)).astype(np.float32)
+        out = np.stack([translate_image(model, im, seed=0) for im in images])
+    else:
+        shape = tuple(model.input_shape[1:])
+        out = model(rng.uniform(-1, 1, (4, *shape)).astype(np.float32), training=False)
+    out = np.asarray(out, np.float64)
+    if not np.isfinite(out).all():
+        return "its outputs contain NaN or infinity"
+    spread = float(np.abs(out - out[:1]).max())
+    if out.std() < 1e-4 or spread < 1e-4:
+        return (f"its outputs are degenerate: constant {float(out.mean()):.4g} for every input "
+                f"(std {out.std():.2g}); trained weights give different outputs for different "
+                "inputs")
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -678,10 +870,21 @@ def restore_generator(name: str, checkpoint_dir: PathLike):
     """
     import tensorflow as tf
 
-    latest = tf.train.latest_checkpoint(str(checkpoint_dir))
+    from course_lib import checkpoints
+
+    latest = None
+    found = checkpoints.candidates(checkpoint_dir)
+    for prefix in found:  # newest first; skip damaged ones
+        problem = checkpoints.intact_problem(prefix)
+        if problem is None:
+            latest = prefix
+            break
+        print(f"warning: checkpoint {prefix}: {problem}; trying the previous one",
+              file=sys.stderr)
     if latest is None:
-        raise WeightsError(f"{checkpoint_dir}: no checkpoint found (expected a `checkpoint` "
-                           "file and ckpt-N.index/.data files from training.fit)")
+        what = "no intact checkpoint found" if found else "no checkpoint found"
+        raise WeightsError(f"{checkpoint_dir}: {what} (expected a `checkpoint` file and "
+                           "ckpt-N.index/.data files from training.fit)")
     generator = build_model(name)
     step = tf.Variable(0, dtype=tf.int64, name="step")
     status = tf.train.Checkpoint(step=step, generator=generator).restore(latest)
@@ -976,7 +1179,10 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         verify = sub.add_parser("verify", help="check size and sha256 of every manifest entry")
         verify.add_argument("--weights-dir", type=Path)
         verify.add_argument("--load", action="store_true",
-                            help="also build each architecture and load its file")
+                            help="also load each file and check its outputs are not degenerate")
+        verify.add_argument("--shipped", action="store_true",
+                            help="require the files the course shipped (sha256 pinned in "
+                                 "code), also outside the repository's weights/ folder")
         listing = sub.add_parser("list", help="show the manifest")
         listing.add_argument("--weights-dir", type=Path)
         export = sub.add_parser("export", help="checkpoint or snapshot -> weights/NAME file + "
@@ -1023,8 +1229,9 @@ def _parse_value(text: str):
 
 def _run_weights(args: argparse.Namespace) -> int:
     if args.action == "verify":
-        problems = verify_all(args.weights_dir, load=args.load)
         folder = resolve_weights_dir(args.weights_dir)
+        problems = verify_all(folder, load=args.load,
+                              shipped=True if args.shipped else None)
         if problems:
             print(f"{len(problems)} problem(s) in {folder}:", file=sys.stderr)
             for line in problems:
@@ -1032,7 +1239,9 @@ def _run_weights(args: argparse.Namespace) -> int:
             return 1
         entries = read_manifest(folder)
         for name, entry in entries.items():
-            print(f"  ok  {name:17s} {entry['file']} ({entry['size'] / 1e6:.1f} MB)")
+            own = " (your own: not the shipped file)" if shipped_problem(name, entry, folder) \
+                else ""
+            print(f"  ok  {name:17s} {entry['file']} ({entry['size'] / 1e6:.1f} MB){own}")
         print(f"All {len(entries)} weight files in {folder} verified.")
         return 0
     if args.action == "list":

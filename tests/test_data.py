@@ -1,7 +1,8 @@
 """The data layer: real loading, preprocessing, verification, safe import, and bad input.
 
-Uses the offline mirror (`COURSE_DATA_DIR`, or ../shared/data next to the checkout) read-only;
-every corrupted fixture is a copy made under tmp_path.
+Uses the real datasets in `COURSE_DATA_DIR` (CI: the offline mirror; else the per-user cache)
+read-only; tests needing them are skipped, naming the dataset, when they are absent. Every
+corrupted fixture is a copy made under tmp_path.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from course_lib import cli, data
+from course_lib import cli, config, data
 
 REPO = Path(__file__).resolve().parent.parent
-MIRROR = Path(os.environ.get("COURSE_DATA_DIR") or REPO.parent / "shared" / "data").resolve()
-needs_mirror = pytest.mark.skipif(not (MIRROR / "facades").is_dir(),
-                                  reason=f"no offline data mirror at {MIRROR}")
+MIRROR = config.data_dir()
+# Skipped with a reason naming the missing dataset (see the root conftest.py).
+needs_mirror = pytest.mark.needs_data("mnist", "facades", "cityscapes")
 
 
 @pytest.fixture(autouse=True)
@@ -436,3 +437,202 @@ def test_samples_are_verified_by_the_manifests():
         data.facades_files("val", sample=True)
     total = sum(p.stat().st_size for p in data.SAMPLE_DIR.rglob("*") if p.is_file())
     assert total < 600_000
+
+
+# ----------------------------------------------------------------------------- what imports install
+
+
+def _pairs_archive(path: Path, files_by_split: dict[str, list]) -> Path:
+    """A tar.gz holding sketch2pokemon/{split}/N.ext from the given source files."""
+    with tarfile.open(path, "w:gz") as tar:
+        for split, files in files_by_split.items():
+            for i, f in enumerate(files):
+                tar.add(f, arcname=f"sketch2pokemon/{split}/{i}{Path(f).suffix}")
+    return path
+
+
+def test_sketch2pokemon_import_accepts_sketch_pairs(tmp_path):
+    pairs = data.pokemon_pairs_files("train", sample=True)
+    archive = _pairs_archive(tmp_path / "s2p.tar.gz", {"train": pairs, "test": pairs[:1]})
+    final = data.install_archive("sketch2pokemon", archive, tmp_path / "data")
+    assert len(list((final / "train").iterdir())) == len(pairs)
+
+
+def test_sketch2pokemon_import_refuses_facades(tmp_path, capsys):
+    """The issue's case: facades.tar.gz imported as sketch2pokemon used to be accepted."""
+    facades = data.facades_files("train", sample=True)
+    archive = tmp_path / "facades.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for split in ("train", "val", "test"):
+            for f in facades:
+                tar.add(f, arcname=f"facades/{split}/{Path(f).name}")
+    target = tmp_path / "data"
+    code, out = run_cli("data", "import", "sketch2pokemon", str(archive), "--data-dir",
+                        str(target), capsys=capsys)
+    assert code == 1 and "Traceback" not in out
+    assert "expected sketch|colour pairs, found the facades dataset" in out
+    assert list(target.iterdir()) == []
+
+
+def test_sketch2pokemon_import_refuses_unknown_photo_pairs(tmp_path):
+    """Pairs no manifest knows are judged by their left half, which must look like a sketch."""
+    rng = np.random.default_rng(0)
+    src = tmp_path / "src"
+    src.mkdir()
+    files = []
+    for i in range(4):
+        pixels = rng.integers(0, 256, (256, 512, 3), dtype=np.uint8)  # colourful noise
+        Image.fromarray(pixels).save(src / f"{i}.png")
+        files.append(src / f"{i}.png")
+    archive = _pairs_archive(tmp_path / "s2p.tar.gz", {"train": files, "test": files})
+    with pytest.raises(data.DataError, match=r"expected sketch\|colour pairs .* found 8 of 8"):
+        data.install_archive("sketch2pokemon", archive, tmp_path / "data")
+    assert list((tmp_path / "data").iterdir()) == []
+
+
+def _zeros_zip(path: Path, n_files: int, each: int) -> Path:
+    """A small zip that expands to n_files * each bytes of zeros (a miniature zip bomb)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i in range(n_files):
+            zf.writestr(f"facades/train/{i}.jpg", bytes(each))
+    return path
+
+
+def test_import_caps_the_extracted_size(tmp_path, monkeypatch, capsys):
+    archive = _zeros_zip(tmp_path / "bomb.zip", 3, 4 << 20)  # ~12 KB that expands to 12 MB
+    assert archive.stat().st_size < 50_000
+    monkeypatch.setattr(data, "extraction_cap", lambda name: (5 << 20, 100))
+    target = tmp_path / "data"
+    code, out = run_cli("data", "import", "facades", str(archive), "--data-dir", str(target),
+                        capsys=capsys)
+    assert code == 1 and "it would extract to 12,582,912 bytes" in out and "cap of" in out
+    assert list(target.iterdir()) == []
+
+
+def test_import_cap_holds_while_extracting(tmp_path, monkeypatch):
+    """Even when the listing is not believed (or lies), writing stops at the cap."""
+    archive = _zeros_zip(tmp_path / "bomb.zip", 3, 4 << 20)
+    monkeypatch.setattr(data, "extraction_cap", lambda name: (5 << 20, 100))
+    monkeypatch.setattr(data._Budget, "declare", lambda self, total, n: None)
+    written = []
+    real_copy = data._Budget.copy
+
+    def spy(self, src, out):
+        try:
+            real_copy(self, src, out)
+        finally:
+            written.append(self.bytes)
+
+    monkeypatch.setattr(data._Budget, "copy", spy)
+    with pytest.raises(data.DataError, match="more than 5,242,880 bytes extracted"):
+        data.install_archive("facades", archive, tmp_path / "data")
+    assert max(written) <= (5 << 20) + (1 << 20)  # at most one block past the cap
+    assert list((tmp_path / "data").iterdir()) == []
+
+
+def test_import_caps_the_file_count(tmp_path, monkeypatch):
+    info = [(tarfile.TarInfo(f"facades/train/{i}.jpg"), b"x") for i in range(30)]
+    archive = _tar_with(tmp_path / "many.tar.gz", info)
+    monkeypatch.setattr(data, "extraction_cap", lambda name: (1 << 20, 10))
+    with pytest.raises(data.DataError, match="it holds 30 files"):
+        data.install_archive("facades", archive, tmp_path / "data")
+
+
+def test_caps_come_from_the_manifests():
+    facades_bytes = sum(e["bytes"] for e in data.load_manifest("facades").values())
+    max_bytes, max_files = data.extraction_cap("facades")
+    assert facades_bytes < max_bytes < 10 * facades_bytes and 606 < max_files < 6060
+    assert data.extraction_cap("sketch2pokemon") == data.FALLBACK_CAP  # no manifest
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_stale_staging_of_a_killed_import_is_removed_and_reported(tmp_path, capsys):
+    target = tmp_path / "data"
+    stale = target / ".facades.import-k1ll3d"
+    (stale / "facades" / "train").mkdir(parents=True)
+    (stale / "facades" / "train" / "1.jpg").write_bytes(bytes(3000))
+    (stale / data.STAGING_MARKER).write_text(f'{{"pid": {_dead_pid()}, '
+                                              f'"host": "{__import__("socket").gethostname()}"}}')
+    running = target / ".facades.import-runnin"
+    running.mkdir()
+    (running / data.STAGING_MARKER).write_text(f'{{"pid": {os.getpid()}, '
+                                                f'"host": "{__import__("socket").gethostname()}"}}')
+    code, out = run_cli("data", "check", "--data-dir", str(target), capsys=capsys)
+    assert f"removed {stale}" in out and "left by an import of facades that was killed" in out
+    assert not stale.exists() and running.exists()  # a live import's folder is left alone
+
+
+def test_swap_interrupted_by_a_kill_is_undone(tmp_path):
+    target = tmp_path / "data"
+    (target / ".facades.old-1234abcd" / "train").mkdir(parents=True)
+    messages = data.clean_stale_staging(target)
+    assert (target / "facades" / "train").is_dir() and "restored" in messages[0]
+
+
+def test_import_cleans_staging_on_interrupt(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(data, "_install_staged", interrupted)
+    archive = _tar_with(tmp_path / "a.tar.gz", [(tarfile.TarInfo("facades/train/1.jpg"), b"x")])
+    with pytest.raises(KeyboardInterrupt):
+        data.install_archive("facades", archive, tmp_path / "data")
+    assert list((tmp_path / "data").iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- unreadable input
+
+
+def _denied(path) -> PermissionError:
+    return PermissionError(13, "Permission denied", str(path))
+
+
+def test_data_check_names_an_unreadable_folder(tmp_path, monkeypatch, capsys):
+    # Root ignores permission bits, so the OS error is simulated where the listing happens.
+    root = tmp_path / "sketch2pokemon"
+    for split in ("train", "test"):
+        (root / split).mkdir(parents=True)
+    real = data._list_images
+
+    def listing(folder, extensions):
+        if folder.name == "train":
+            raise _denied(folder)
+        return real(folder, extensions)
+
+    monkeypatch.setattr(data, "_list_images", listing)
+    code, out = run_cli("data", "check", "--dataset", "sketch2pokemon", "--data-dir",
+                        str(tmp_path), capsys=capsys)
+    assert code == 1 and "Traceback" not in out
+    assert f"sketch2pokemon/train: cannot list folder {root / 'train'} (Permission denied)" in out
+
+
+def test_data_check_names_an_unreadable_file(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "facades"
+    for split in ("train", "val", "test"):
+        (root / split).mkdir(parents=True)
+        for f in data.facades_files("train", sample=True):
+            shutil.copy(f, root / split)
+    bad = root / "train" / Path(data.facades_files("train", sample=True)[0]).name
+    real = data.sha256_file
+    monkeypatch.setattr(data, "sha256_file",
+                        lambda p: (_ for _ in ()).throw(_denied(p)) if Path(p) == bad else real(p))
+    code, out = run_cli("data", "check", "--dataset", "facades", "--data-dir", str(tmp_path),
+                        capsys=capsys)
+    assert code == 1 and "Traceback" not in out
+    assert f"facades/train/{bad.name}: cannot read {bad} (Permission denied)" in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permission bits")
+def test_data_check_on_a_chmod_000_folder(tmp_path, capsys):
+    (tmp_path / "facades").mkdir()
+    (tmp_path / "facades").chmod(0)
+    try:
+        code, out = run_cli("data", "check", "--data-dir", str(tmp_path), capsys=capsys)
+    finally:
+        (tmp_path / "facades").chmod(0o755)
+    assert code == 1 and "cannot read" in out and "Traceback" not in out

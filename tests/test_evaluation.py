@@ -50,6 +50,7 @@ def test_label_maps_become_cmp_classes():
     np.testing.assert_allclose(E.estimate_palette(pixels, start), E.CMP_PALETTE, atol=2.0)
 
 
+@pytest.mark.needs_data("facades")
 def test_facade_label_maps_use_the_palette():
     _, labels, _ = E.facade_pairs("train", limit=4)
     rgb = (labels + 1.0) * 127.5
@@ -85,6 +86,7 @@ def test_conditional_accuracy_and_balance_from_classifier_votes():
     assert quality["confidence"] > 0.99 and quality["confident_share"] == 1.0
 
 
+@pytest.mark.needs_data("mnist")
 def test_eval_gan_prints_json_with_its_metrics(tmp_path, capsys):
     keras.utils.set_random_seed(0)
     folder = tmp_path / "weights"
@@ -103,6 +105,7 @@ def test_eval_gan_prints_json_with_its_metrics(tmp_path, capsys):
     assert W.read_manifest(folder)["gan"]["metrics"]["fid"] == report["fid"]
 
 
+@pytest.mark.needs_data("facades")
 def test_pix2pix_report_has_all_numbers_and_baselines():
     keras.utils.set_random_seed(0)
     tiny = keras.Sequential([keras.Input((256, 256, 3)),
@@ -158,6 +161,7 @@ def test_best_snapshot_rules():
     assert E.best_snapshot("cgan", cgan)[0] == "b"
 
 
+@pytest.mark.needs_data("mnist")
 def test_eval_snapshots_command_prints_a_line_each_and_the_best(tmp_path, capsys):
     folder = tmp_path / "weights"
     keras.utils.set_random_seed(0)
@@ -179,6 +183,7 @@ def test_eval_snapshots_command_prints_a_line_each_and_the_best(tmp_path, capsys
     assert saved["best"] in lines[3]
 
 
+@pytest.mark.needs_data("facades")
 def test_pix2pix_snapshots_are_scored_on_the_validation_split(tmp_path, monkeypatch):
     def tiny():
         return keras.Sequential([keras.Input((256, 256, 3)),
@@ -194,6 +199,7 @@ def test_pix2pix_snapshots_are_scored_on_the_validation_split(tmp_path, monkeypa
     assert "psnr" in line and "parser" in line
 
 
+@pytest.mark.needs_data("facades")
 def test_snapshot_averages_are_scored_as_candidates(tmp_path, monkeypatch):
     def tiny():
         return keras.Sequential([keras.Input((256, 256, 3)),

@@ -146,7 +146,7 @@ def test_fit_checkpoints_and_resumes(tmp_path, capsys):
         np.testing.assert_allclose(a, b.numpy())
 
 
-@pytest.mark.skipif(not os.environ.get("COURSE_DATA_DIR"), reason="needs COURSE_DATA_DIR (MNIST)")
+@pytest.mark.needs_data("mnist")
 def test_cli_resumes_after_sigkill(tmp_path):
     ckpt = tmp_path / "ckpt"
     cmd = [sys.executable, "-m", "course_lib", "train", "cgan", "--epochs", "3",

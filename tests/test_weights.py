@@ -1,6 +1,8 @@
 """Pretrained weights: checksums before loading, wrong architectures refused, downloads cached,
 int8 storage close to float32, and the sample / translate / weights commands."""
 
+import json
+import re
 import shutil
 
 import keras
@@ -8,7 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_lib import cli, models, training
+from course_lib import cli, config, models, training
 from course_lib import weights as W
 
 
@@ -297,6 +299,7 @@ def test_export_of_several_snapshots_averages_their_weights(tmp_path, gan_genera
         np.testing.assert_allclose(v.numpy(), 2.0 * ref.numpy(), rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.needs_data("facades")
 def test_int8_export_measures_its_cost_and_size(tmp_path, monkeypatch, capsys):
     # A tiny convnet stands in for the 54 M-parameter U-Net; the data are the real test pairs.
     real_build = W.build_model
@@ -339,3 +342,116 @@ def test_repository_weights_verify():
     for entry in entries.values():
         limit = 60e6 if entry["storage"] == W.STORAGE_INT8 else 50e6
         assert entry["size"] <= limit, entry["file"]
+
+
+# ----------------------------------------------------------------------------- trust the code
+
+
+def test_shipped_pins_match_the_repository_manifest():
+    """Re-exporting a shipped file must update SHIPPED_SHA256 too (what a manifest edit
+    cannot change)."""
+    entries = W.read_manifest()
+    if not entries:
+        pytest.skip("no weights shipped in this checkout")
+    assert {n: e["sha256"] for n, e in entries.items()} == W.SHIPPED_SHA256
+
+
+def _zeroed(name):
+    model = W.build_model(name)
+    for v in model.weights:
+        v.assign(np.zeros(v.shape, v.dtype))
+    return model
+
+
+def test_tampered_repository_file_with_updated_manifest_is_refused(tmp_path, monkeypatch,
+                                                                   capsys):
+    """The issue's case: the file changed *and* the manifest re-registered to match."""
+    monkeypatch.setattr(config, "repo_root", lambda: tmp_path)  # tmp_path/weights = "shipped"
+    folder = tmp_path / "weights"
+    _ship(_zeroed("gan"), "gan", folder)  # sha256 and size in the manifest now match the file
+    assert W.check_file(folder / "gan_generator.weights.h5", W.read_manifest(folder)["gan"]) == []
+    problems = W.verify_all(folder)
+    assert len(problems) == 1 and "is not the shipped file's, pinned in" in problems[0]
+    with pytest.raises(W.WeightsError, match="pinned in course_lib/weights.py"):
+        W.load_pretrained("gan", folder)
+    assert cli.main(["weights", "verify", "--weights-dir", str(folder)]) == 1
+    assert "BAD" in capsys.readouterr().err
+
+
+def test_degenerate_weights_elsewhere_fail_the_output_check(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    _ship(_zeroed("gan"), "gan", folder)
+    assert W.verify_all(folder) == []  # size and sha256 match their manifest...
+    assert cli.main(["weights", "verify", "--weights-dir", str(folder), "--load"]) == 1
+    assert "outputs are degenerate: constant" in capsys.readouterr().err  # ...the outputs don't
+    with pytest.raises(W.WeightsError, match="degenerate"):
+        W.load_pretrained("gan", folder)
+    assert cli.main(["weights", "verify", "--weights-dir", str(folder), "--shipped"]) == 1
+
+
+def test_own_weights_elsewhere_load_with_a_notice(shipped, gan_generator, capsys):
+    _same_outputs(W.load_pretrained("gan", shipped), gan_generator)
+    assert "not the shipped file" in capsys.readouterr().err
+    assert cli.main(["weights", "verify", "--weights-dir", str(shipped), "--load"]) == 0
+    assert "(your own: not the shipped file)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda e: e.pop("size"),
+     "manifest entry 'gan': no 'size' field (expected an integer (bytes))"),
+    (lambda e: e.update(file="/etc/hostname"),
+     "manifest entry 'gan': 'file' must name a file inside the weights folder"),
+    (lambda e: e.update(file="../gan_generator.weights.h5"), "must name a file inside"),
+    (lambda e: e.update(sha256="abc"), "'sha256' expected 64 lowercase hex digits"),
+    (lambda e: e.update(size="big"), "'size' expected an integer (bytes), found 'big'"),
+])
+def test_malformed_manifest_entries_are_named(shipped, edit, message, capsys):
+    entries = W.read_manifest(shipped)
+    edit(entries["gan"])
+    text = json.dumps({"format": W.MANIFEST_FORMAT, "models": entries})
+    (shipped / W.MANIFEST_NAME).write_text(text)
+    with pytest.raises(W.WeightsError, match=re.escape(message)):
+        W.load_pretrained("gan", shipped)
+    assert cli.main(["weights", "verify", "--weights-dir", str(shipped)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert "cgan" not in err  # the healthy entry is not blamed
+
+
+def test_outside_file_is_never_verified(tmp_path, shipped):
+    outside = tmp_path / "outside.h5"
+    shutil.copy(shipped / "gan_generator.weights.h5", outside)
+    entries = W.read_manifest(shipped)
+    entries["gan"]["file"] = str(outside)  # size and sha256 still right for that file
+    (shipped / W.MANIFEST_NAME).write_text(
+        json.dumps({"format": W.MANIFEST_FORMAT, "models": entries}))
+    assert any("must name a file inside" in p for p in W.verify_all(shipped))
+
+
+def test_empty_weights_folder_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("COURSE_WEIGHTS_DIR", str(empty))
+    with pytest.raises(W.WeightsError) as err:
+        W.load_pretrained("dcgan")
+    text = str(err.value)
+    assert str(empty) in text and f"COURSE_WEIGHTS_DIR={empty}" in text
+    assert "repository's weights/ folder" in text and "not shipped yet" not in text
+    assert not W.available("dcgan")  # and says so, where a notebook shows it (stdout)
+    out = capsys.readouterr().out
+    assert "pretrained 'dcgan' not available" in out and str(empty) in out
+    assert cli.main(["weights", "verify"]) == 1
+    assert f"COURSE_WEIGHTS_DIR={empty} points there" in capsys.readouterr().err
+
+
+def test_export_skips_a_damaged_latest_checkpoint(tmp_path, capsys):
+    keras.utils.set_random_seed(0)
+    g, d = models.build(models.GeneratorGAN()), models.build(models.DiscriminatorGAN())
+    trainer = training.GANTrainer(g, d)
+    trainer.compile(training.make_optimizer(1e-4), training.make_optimizer(1e-4))
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 784)).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices(images).batch(16)
+    training.fit(trainer, ds, 10, tmp_path, 5, progress=False, model_name="gan")
+    (tmp_path / "ckpt-10.index").unlink()
+    _, step = W.restore_generator("gan", tmp_path)
+    assert step == 5 and "ckpt-10: its .index file is missing" in capsys.readouterr().err
