@@ -37,6 +37,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course_lib import grading_runner, grading_trust
+from course_lib.grading_runner import Execution
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 ANSWER_PLACEHOLDER = "# YOUR ANSWER HERE"
@@ -354,117 +357,8 @@ def student_command(paths: Sequence[str | Path], out_dir: str | Path,
 
 
 # --------------------------------------------------------------------------------------------
-# Execution (worker side: the only place that talks to a kernel)
+# Execution: in a sandbox, through a worker (course_lib/grading_runner.py)
 # --------------------------------------------------------------------------------------------
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _worker(argv: list[str]) -> int:
-    """Execute one prepared notebook; write the executed notebook and a status file.
-
-    argv: IN_NB OUT_NB STATUS_JSON CWD CELL_TIMEOUT TOTAL_TIMEOUT KERNEL_NAME RUN_ALL
-    (RUN_ALL "1": also run the cells tagged skip-grading / skip-execution)
-    """
-    import asyncio
-
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    in_nb, out_nb, status_path, cwd, timeout_s, total_s, kernel_name, run_all = argv
-    skip_tags = set() if run_all == "1" else SKIP_TAGS
-    cell_timeout, total = max(1.0, float(timeout_s)), max(1.0, float(total_s))
-    out_path, status_file = Path(out_nb), Path(status_path)
-    nb = nbformat.read(in_nb, as_version=4)
-    status: dict = {"kernel_pid": None, "timeouts": [], "dead": None, "unresponsive": None,
-                    "capped": None, "internal_error": None, "finished": False, "current": None}
-    clock = {"start": time.monotonic()}
-
-    def remaining() -> float:
-        return total - (time.monotonic() - clock["start"])
-
-    def cell_limit(cell) -> int:
-        return max(1, math.ceil(min(cell_timeout, remaining())))
-
-    def save() -> None:
-        _atomic_write(out_path, nbformat.writes(nb))
-        _atomic_write(status_file, json.dumps(status))
-
-    class Client(NotebookClient):
-        current = -1
-
-        async def _async_handle_timeout(self, timeout, cell=None):
-            if remaining() <= 0.5:
-                status["capped"] = self.current
-            elif self.current not in status["timeouts"]:
-                status["timeouts"].append(self.current)
-            return await super()._async_handle_timeout(timeout, cell)
-
-    client = Client(
-        nb, timeout_func=cell_limit, interrupt_on_timeout=True, allow_errors=True,
-        error_on_timeout={"ename": "CellTimeout", "evalue": "time limit reached",
-                          "traceback": []},
-        kernel_name=kernel_name, resources={"metadata": {"path": cwd}}, record_timing=False,
-        iopub_timeout=3, shutdown_kernel="immediate",
-    )
-    env = dict(os.environ)
-    repo = str(Path(__file__).resolve().parent.parent)
-    env.update({"COURSE_FAST": "1", "COURSE_GRADING": "1", "COURSE_HEADLESS": "1",
-                "MPLBACKEND": "Agg",
-                "PYTHONPATH": os.pathsep.join(p for p in [repo, env.get("PYTHONPATH")] if p)})
-
-    async def run() -> None:
-        async with client.async_setup_kernel(env=env):
-            prov = getattr(client.km, "provisioner", None)
-            pid = getattr(prov, "pid", None) or getattr(getattr(prov, "process", None),
-                                                        "pid", None)
-            status["kernel_pid"] = pid
-            save()
-            msg_id = client.kc.kernel_info()
-            if inspect.isawaitable(msg_id):
-                msg_id = await msg_id
-            await client.async_wait_for_reply(msg_id)
-            clock["start"] = time.monotonic()  # the cap counts cell time, not start-up
-            streak = 0
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code" or skip_tags & set(_tags(cell)):
-                    continue
-                if remaining() <= 0.5:
-                    status["capped"] = index
-                    break
-                client.current = status["current"] = index
-                _atomic_write(status_file, json.dumps(status))
-                n_timeouts = len(status["timeouts"])
-                try:
-                    await client.async_execute_cell(
-                        cell, index, execution_count=client.code_cells_executed + 1)
-                except DeadKernelError:
-                    status["dead"] = index
-                    break
-                except CellTimeoutError:  # iopub trouble: count it as a timeout
-                    if index not in status["timeouts"]:
-                        status["timeouts"].append(index)
-                save()
-                if status["capped"] is not None:
-                    break
-                streak = streak + 1 if len(status["timeouts"]) > n_timeouts else 0
-                if streak >= 2:  # the interrupt did not free the kernel
-                    status["unresponsive"] = index
-                    break
-            status["finished"] = all(status[k] is None for k in ("dead", "unresponsive",
-                                                                  "capped"))
-
-    try:
-        asyncio.run(run())
-    except Exception as e:  # kernel failed to start, ...
-        status["internal_error"] = f"{type(e).__name__}: {str(e)[:300]}"
-    save()
-    return 0
 
 
 def default_jobs() -> int:
@@ -475,83 +369,22 @@ def default_jobs() -> int:
     return min(MAX_DEFAULT_JOBS, max(min(2, cores), cores // 2))
 
 
-def _kill_group(pid: int | None) -> None:
-    if not pid:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pid, sig)
-        except (ProcessLookupError, PermissionError, OSError):
-            return
-        time.sleep(0.3)
+def execute_submission(nb, name: str | Path, timeout: float, total_timeout: float,
+                       kernel_name: str = "python3", run_all: bool = False,
+                       policy=None, pool=None) -> Execution:
+    """Run a notebook in a fresh sandboxed kernel (see grading_runner.run_notebook).
 
-
-@dataclass
-class Execution:
-    nb: object | None
-    timeouts: list[int] = field(default_factory=list)
-    dead: int | None = None
-    unresponsive: int | None = None
-    capped: int | None = None  # cell index where the whole-notebook limit hit
-    internal_error: str | None = None
-    current: int | None = None
-
-
-def execute_submission(nb, cwd: Path, timeout: float, total_timeout: float,
-                       kernel_name: str = "python3", run_all: bool = False) -> Execution:
-    """Run a notebook in a worker subprocess + fresh kernel; never raises for student faults.
-
+    name: the file name of the copy the kernel sees in its otherwise empty folder.
     timeout: seconds per cell; total_timeout: seconds for all cells together (kernel start-up
     not counted); run_all: also run cells tagged skip-grading.
     """
-    import nbformat
+    return grading_runner.run_notebook(nb, _copy_name(Path(name).name), timeout,
+                                       total_timeout, kernel_name, run_all, policy, pool)
 
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        tmp_path = Path(tmp)
-        src, out, status_path = tmp_path / "in.ipynb", tmp_path / "out.ipynb", \
-            tmp_path / "status.json"
-        src.write_text(nbformat.writes(nb), encoding="utf-8")
-        env = dict(os.environ)
-        repo = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in [repo, env.get("PYTHONPATH")] if p)
-        cmd = [sys.executable, "-m", "course_lib.grading", "--worker", str(src), str(out),
-               str(status_path), str(cwd), str(timeout), str(total_timeout), kernel_name,
-               "1" if run_all else "0"]
-        log = open(tmp_path / "worker.log", "wb")
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True, cwd=str(cwd))
-        killed = False
-        try:  # the worker enforces the limits; this is the backstop (+ kernel start-up)
-            proc.wait(timeout=total_timeout + 90)
-        except subprocess.TimeoutExpired:
-            killed = True
-            _kill_group(proc.pid)
-            proc.wait()
-        finally:
-            log.close()
-        status = {}
-        if status_path.exists():
-            try:
-                status = json.loads(status_path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                status = {}
-        _kill_group(status.get("kernel_pid"))  # normally gone already
-        executed = None
-        if out.exists():
-            try:
-                executed = nbformat.read(str(out), as_version=4)
-            except Exception:
-                executed = None
-        internal = status.get("internal_error")
-        capped = status.get("capped")
-        if killed and capped is None:
-            capped = status.get("current")
-            capped = -1 if capped is None else capped
-        if not status and not killed:
-            tail = (tmp_path / "worker.log").read_text(errors="replace")[-300:]
-            internal = f"grading worker failed: {tail.strip()}"
-        return Execution(executed, list(status.get("timeouts", [])), status.get("dead"),
-                         status.get("unresponsive"), capped, internal, status.get("current"))
+
+def _copy_name(name: str) -> str:
+    safe = re.sub(r"[^\w.-]+", "_", name).strip("._")
+    return safe if safe.endswith(".ipynb") else (safe or "submission") + ".ipynb"
 
 
 # --------------------------------------------------------------------------------------------
@@ -763,9 +596,16 @@ def _fmt(x: float) -> str:
 
 
 def score_executed(nb, ref: Reference | None, execution: Execution | None = None,
-                   reject_sealed: bool = False) -> tuple[dict[str, ItemResult], list[str],
-                                                         list[str]]:
-    """Items, errors and notes of an executed notebook (pure JSON reading)."""
+                   reject_sealed: bool = False, key: dict | None = None,
+                   rechecks: dict | None = None) -> tuple[dict[str, ItemResult], list[str],
+                                                          list[str]]:
+    """Items, errors and notes of an executed notebook (pure JSON reading).
+
+    key: the grader's quiz items (`grading_trust.load_key`): quiz answers are then re-judged
+    here and a kernel verdict that differs is flagged; rechecks: exercise results of the
+    grader's re-run (`grading_trust.recheck_exercises`). Without them (unit tests, old
+    callers) the kernel's records are taken at their word.
+    """
     items: dict[str, ItemResult] = {}
     errors: list[str] = []
     notes: list[str] = []
@@ -829,17 +669,8 @@ def score_executed(nb, ref: Reference | None, execution: Execution | None = None
                     errors.append(f"no grade from check cell {gid}")
                 r = ItemResult(gid, 0.0, pts, "error", [f"No result: {why}."])
             else:
-                rec = recs[-1]
-                frac = _fraction(rec)
-                sealed = bool(rec.get("sealed"))
-                fb = [str(x) for x in rec.get("feedback", []) if isinstance(x, str)][:20]
-                if sealed:
-                    notes.append(f"{gid} was answered with the instructor's sealed token.")
-                    if reject_sealed:
-                        frac = 0.0
-                        fb.append("Answered with the instructor's sealed token: not accepted.")
-                status = "correct" if frac >= 1 else "partial" if frac > 0 else "wrong"
-                r = ItemResult(gid, round(frac * pts, 6), pts, status, fb, sealed)
+                r = _judge(gid, pts, recs, cells[c.index], key, rechecks, errors, notes,
+                           reject_sealed)
             if result is None or (r.score or 0.0) < (result.score or 0.0):
                 result = r
         items[gid] = result
@@ -862,7 +693,8 @@ def score_executed(nb, ref: Reference | None, execution: Execution | None = None
         src = _source(cell)
         if cell.get("cell_type") != "code" or normalise_source(src) in ref_sources:
             continue
-        if any(p.search(src) for p in FAKE_GRADE_PATTERNS):
+        if any(p.search(src) for p in FAKE_GRADE_PATTERNS) or \
+                grading_trust.alias_tampering(src):
             errors.append(f"cell {i + 1} tampers with the quiz module")
 
     later: list[int] = []  # cells that raised after the first few (usually a cascade)
@@ -895,18 +727,76 @@ def score_executed(nb, ref: Reference | None, execution: Execution | None = None
         errors.append(f"whole-notebook time limit reached{where}")
     if execution.internal_error:
         errors.append(f"could not execute: {execution.internal_error}")
+    for what in execution.tampering:
+        errors.append(f"tampering: {what}")
     return items, errors, notes
+
+
+def _judge(gid: str, pts: float, recs: list[dict], cell, key: dict | None,
+           rechecks: dict | None, errors: list[str], notes: list[str],
+           reject_sealed: bool) -> ItemResult:
+    """One check cell's item from its grade records, re-judged on the grader's side."""
+    rec = recs[-1]
+    frac = _fraction(rec)
+    sealed = bool(rec.get("sealed"))
+    fb = [str(x) for x in rec.get("feedback", []) if isinstance(x, str)][:20]
+    others = sum(1 for o in cell.get("outputs", []) or [] if isinstance(o, dict)
+                 and GRADE_MIME in (o.get("data") or {}))
+    tampered = None
+    if len(recs) != 1 or others != 1:
+        tampered = f"check cell {gid} shows {others} grade records instead of one " \
+                   "(an output hook or injected output)"
+    item = key.get(gid) if key is not None else None
+    if tampered is None and item is not None and item.kind != "code-exercise":
+        got, fb_g, sealed = grading_trust.rejudge(rec, item)
+        bank = grading_trust.rejudge(rec, grading_trust.quiz.load_bank().get(gid))[0]
+        if got is None:
+            tampered = f"check cell {gid} recorded no answer (a replaced checker)"
+        elif bank is not None and grading_trust.kernel_verdict_differs(rec, bank):
+            tampered = f"the kernel's verdict on {gid} differs from the grader's " \
+                       "(a patched checker)"
+        else:
+            frac, fb = got, fb_g
+    elif tampered is None and item is not None and rechecks is not None:
+        again = rechecks.get(gid, {"error": "the answer cell is missing"})
+        if "tampered" in again:
+            tampered = f"the answer cell of {gid} patches " + ", ".join(again["tampered"])
+        elif "error" in again:
+            frac = 0.0
+            fb.append(f"The grader could not re-run your function ({again['error']}).")
+            errors.append(f"{gid} could not be re-run: {again['error']}")
+        else:
+            redo = min(1.0, max(0.0, float(again["score"]) / float(again["max"] or 1)))
+            if redo < frac - 1e-6:
+                fb = [str(x) for x in again.get("feedback", [])][:20]
+                fb.append("Re-run by the grader in a fresh process (the notebook's imports and "
+                          "this answer cell only), your function scored lower: keep "
+                          "everything it needs in its answer cell.")
+            frac = min(frac, redo)
+    if tampered is not None:
+        errors.append(f"tampering: {tampered}")
+        return ItemResult(gid, 0.0, pts, "error", [f"Not graded: {tampered}."])
+    if sealed:
+        notes.append(f"{gid} was answered with the instructor's sealed token.")
+        if reject_sealed:
+            frac = 0.0
+            fb.append("Answered with the instructor's sealed token: not accepted.")
+    status = "correct" if frac >= 1 else "partial" if frac > 0 else "wrong"
+    return ItemResult(gid, round(frac * pts, 6), pts, status, fb, sealed)
 
 
 def grade_submission(path: str | Path, refs: list[Reference] | None,
                      timeout: float = DEFAULT_TIMEOUT, total_timeout: float = DEFAULT_TOTAL,
                      kernel_name: str = "python3", reject_sealed: bool = False,
                      student: str | None = None, default_ref: Reference | None = None,
-                     run_all: bool = False) -> Grade:
+                     run_all: bool = False, key: dict | None = None, policy=None,
+                     pool=None) -> Grade:
     """Execute and grade one submission. Never raises for a broken submission.
 
     refs: the handed-out notebooks (None: no reference, trust the submission's own check
-    cells); timeout / total_timeout in seconds (see `execute_submission`).
+    cells); timeout / total_timeout in seconds (see `execute_submission`); key: the
+    grader's quiz items (default: this checkout's bank, `grading_trust.load_key`);
+    policy / pool: the sandbox (default: the strongest this machine allows).
     """
     import nbformat
 
@@ -972,10 +862,18 @@ def grade_submission(path: str | Path, refs: list[Reference] | None,
                                + " tagged skip-grading but differ(s) from the handed-out "
                                "notebook, so every cell was run.")
     has_code = any(c.cell_type == "code" and _source(c).strip() for c in nb.cells)
-    execution = execute_submission(nb, path.parent.resolve(), timeout, total_timeout,
-                                   kernel_name, run_all) if has_code else Execution(nb)
+    key = grading_trust.load_key(None) if key is None else key
+    execution = execute_submission(nb, path.name, timeout, total_timeout, kernel_name,
+                                   run_all, policy, pool) if has_code else Execution(nb)
     executed = execution.nb if execution.nb is not None else nb
-    items, errors, notes = score_executed(executed, ref, execution, reject_sealed)
+    checks = ref.checks if ref is not None else {k: v[0] for k, v in check_cells(nb).items()}
+    exercises = {g: c for g, c in checks.items()
+                 if key.get(g) is not None and key[g].kind == "code-exercise"}
+    # Re-run only what the kernel got through: a notebook that timed out or died keeps 0.
+    rechecks = grading_trust.recheck_exercises(nb, exercises, policy, pool) \
+        if exercises and has_code else {}
+    items, errors, notes = score_executed(executed, ref, execution, reject_sealed, key,
+                                          rechecks)
     grade.items.update(items)
     grade.errors += errors
     grade.notes += notes
