@@ -20,24 +20,21 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import csv
-import inspect
+import dataclasses
 import json
 import math
 import os
 import re
-import signal
-import subprocess
 import sys
-import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course_lib import grading_runner, grading_trust
+from course_lib import grading_reports, grading_runner, grading_sandbox, grading_trust
 from course_lib.grading_runner import Execution
 
 BEGIN = "### BEGIN SOLUTION"
@@ -886,10 +883,6 @@ def grade_submission(path: str | Path, refs: list[Reference] | None,
 # --------------------------------------------------------------------------------------------
 
 
-def _safe_name(student: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
-
-
 def feedback_markdown(grade: Grade) -> str:
     icon = {"correct": "✓", "partial": "◐", "wrong": "✗", "missing": "✗", "error": "✗",
             "manual": "✎"}
@@ -919,23 +912,48 @@ def feedback_markdown(grade: Grade) -> str:
 
 
 def write_reports(grades: list[Grade], out_csv: Path, columns: list[str]) -> Path:
+    """Write the CSV and feedback/<student>.md next to it, each file atomically."""
     out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_csv, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "score", "max_score", *columns, "error"])
-        for g in grades:
-            row = [g.student, _fmt(g.score), _fmt(g.max_score) if g.items else ""]
-            for c in columns:
-                r = g.items.get(c)
-                row.append("" if r is None or r.score is None else _fmt(r.score))
-            row.append("; ".join(g.errors))
-            w.writerow(row)
+    rows = []
+    for g in grades:
+        row = [g.student, _fmt(g.score), _fmt(g.max_score) if g.items else ""]
+        for c in columns:
+            r = g.items.get(c)
+            row.append("" if r is None or r.score is None else _fmt(r.score))
+        row.append("; ".join(g.errors))
+        rows.append(row)
+    grading_reports.atomic_write(out_csv, grading_reports.csv_text(
+        ["student", "score", "max_score", *columns, "error"], rows))
     fb_dir = out_csv.parent / "feedback"
     fb_dir.mkdir(exist_ok=True)
+    names = grading_reports.feedback_names([g.student for g in grades])
     for g in grades:
-        (fb_dir / f"{_safe_name(g.student)}.md").write_text(feedback_markdown(g),
-                                                            encoding="utf-8")
+        grading_reports.atomic_write(fb_dir / names[g.student], feedback_markdown(g))
     return fb_dir
+
+
+def _columns(grades: list[Grade]) -> list[str]:
+    columns: list[str] = []
+    for g in grades:
+        for gid in g.items:
+            if gid not in columns:
+                columns.append(gid)
+    first = {c: i for i, c in enumerate(columns)}
+    return sorted(columns, key=lambda c: (c.split("-", 1)[0], first[c]))
+
+
+def _grade_to_dict(g: Grade) -> dict:
+    return {"student": g.student, "path": str(g.path), "errors": g.errors, "notes": g.notes,
+            "reference": str(g.reference) if g.reference else None, "seconds": g.seconds,
+            "items": [dataclasses.asdict(r) for r in g.items.values()]}
+
+
+def _grade_from_dict(d: dict) -> Grade:
+    g = Grade(d["student"], Path(d["path"]), errors=list(d["errors"]), notes=list(d["notes"]),
+              reference=Path(d["reference"]) if d.get("reference") else None,
+              seconds=float(d.get("seconds", 0)))
+    g.items = {r["grade_id"]: ItemResult(**r) for r in d["items"]}
+    return g
 
 
 def _student_names(paths: list[Path]) -> list[str]:
@@ -956,14 +974,18 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
                   timeout: float = DEFAULT_TIMEOUT, total_timeout: float = DEFAULT_TOTAL,
                   references: Sequence[str] | None = None, jobs: int | None = None,
                   kernel_name: str = "python3", reject_sealed: bool = False,
-                  run_all: bool = False) -> list[Grade]:
+                  run_all: bool = False, key_path: str | Path | None = None,
+                  memory: int | None = None) -> list[Grade]:
     """Grade every submission (files or folders, searched recursively) into `out_csv`.
 
-    Writes the CSV (one row per submission) and `feedback/<student>.md` next to it; returns
-    the grades. jobs: submissions executed at once (default `default_jobs()`).
+    Writes the CSV (one row per submission) and `feedback/<student>.md` next to it, after
+    each submission and once more at the end, when no sandboxed process is left; a run that
+    was killed resumes where it stopped. Returns the grades. jobs: submissions executed at
+    once (default `default_jobs()`); key_path: instructor key (`grading_trust.load_key`);
+    memory: bytes of address space per kernel.
     """
-    out_csv = Path(out_csv)
-    jobs = default_jobs() if jobs is None else jobs
+    out_csv = Path(out_csv).resolve()
+    jobs = default_jobs() if jobs is None else max(1, jobs)
     subs = _notebooks_in(paths, recursive=True)
     if references and [r for r in references if r.lower() == "none"]:
         refs: list[Reference] | None = None
@@ -971,21 +993,47 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
         refs = [Reference.from_notebook(_read_nb(r), r) for r in _notebooks_in(references)]
     else:
         refs = course_references()
-    out_resolved = out_csv.resolve().parent
-    subs = [s for s in subs if out_resolved not in s.resolve().parents]
+    key = grading_trust.load_key(key_path)
     names = _student_names(subs)
     default_ref = refs[0] if refs and len(refs) == 1 else None
+    policy = grading_sandbox.detect_policy(memory or grading_sandbox.DEFAULT_MEMORY)
+    for w in policy.warnings:
+        print(w, file=sys.stderr)
+    pool = grading_sandbox.UidPool(jobs)
+    key_digest = grading_reports.State.digest(Path(key_path).read_bytes()) \
+        if key_path and Path(key_path).is_file() else str(key_path)
+    state = grading_reports.State(out_csv, {
+        "timeout": timeout, "total": total_timeout, "kernel": kernel_name, "run_all": run_all,
+        "reject_sealed": reject_sealed, "key": key_digest, "names": names,
+        "refs": [str(r.path) for r in refs or []]})
+    out_csv.parent.mkdir(parents=True, exist_ok=True)
+    done: list[Grade | None] = [None] * len(subs)
+    lock = threading.Lock()
 
-    def one(k: int) -> Grade:
-        g = grade_submission(subs[k], refs, timeout, total_timeout, kernel_name,
-                             reject_sealed, names[k], default_ref, run_all)
+    def one(k: int) -> None:
+        try:
+            digest = grading_reports.State.digest(subs[k].read_bytes())
+        except OSError:
+            digest = ""
+        cached = state.get(subs[k], digest) if digest else None
+        g = _grade_from_dict(cached) if cached else grade_submission(
+            subs[k], refs, timeout, total_timeout, kernel_name, reject_sealed, names[k],
+            default_ref, run_all, key, policy, pool)
+        with lock:  # the gradebook so far, so a killed grader keeps it
+            done[k] = g
+            if digest:
+                state.put(subs[k], digest, _grade_to_dict(g))
+            finished = [x for x in done if x is not None]
+            write_reports(finished, out_csv, _columns(finished))
         err = f"  [{'; '.join(g.errors)}]" if g.errors else ""
+        again = " (from the interrupted run)" if cached else ""
         print(f"[{k + 1}/{len(subs)}] {g.student}: {_fmt(g.score)}/{_fmt(g.max_score)} "
-              f"({g.seconds:.0f} s){err}", file=sys.stderr, flush=True)
-        return g
+              f"({g.seconds:.0f} s){again}{err}", file=sys.stderr, flush=True)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        grades = list(pool.map(one, range(len(subs))))
+    with ThreadPoolExecutor(max_workers=jobs) as executor:
+        list(executor.map(one, range(len(subs))))
+    grades = [g for g in done if g is not None]
+    grading_sandbox.sweep_all()  # nothing of any submission outlives the grading
     used = {g.reference for g in grades if g.reference}
     if len(used) == 1 and refs:  # submissions with nothing graded: use the one reference
         ref = next(r for r in refs if r.path in used)
@@ -1004,14 +1052,8 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
                                            else f"The check cell for {gid} is missing."])
                 if not unreadable:
                     g.errors.append(f"graded cell {gid} missing")
-    columns: list[str] = []
-    for g in grades:
-        for gid in g.items:
-            if gid not in columns:
-                columns.append(gid)
-    first = {c: i for i, c in enumerate(columns)}
-    columns.sort(key=lambda c: (c.split("-", 1)[0], first[c]))
-    write_reports(grades, out_csv, columns)
+    write_reports(grades, out_csv, _columns(grades))
+    state.finish()
     return grades
 
 
@@ -1020,56 +1062,145 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
 # --------------------------------------------------------------------------------------------
 
 
+MAX_SECONDS = 7 * 24 * 3600.0  # a week: larger values overflow the kernel's timers
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a finite number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds between 0 and {MAX_SECONDS:g}, got {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 64, got {text!r}")
+    return value
+
+
+def _gib(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of GiB: {text!r}") from None
+    if not math.isfinite(value) or not 0.5 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"must be between 0.5 and 1024 GiB, got {text!r}")
+    return int(value * grading_sandbox.GiB)
+
+
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
+    """The options of `student` and `grade` (their names and flags are a contract)."""
     if command == "student":
         parser.description = "Make student versions: solution regions blanked, checks kept."
         parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK_OR_DIR")
         parser.add_argument("--out", required=True, help="output folder")
         parser.add_argument("--check", action="store_true",
                             help="write nothing; exit 1 if the files in --out are out of date")
-    else:
-        parser.description = ("Execute submissions in fresh kernels and write a CSV gradebook "
-                              "plus feedback/<student>.md next to it.")
-        parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_DIR")
-        parser.add_argument("--out", required=True, help="CSV file to write")
-        parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                            help=f"per-cell time limit in seconds (default {DEFAULT_TIMEOUT:g})")
-        parser.add_argument("--total-timeout", type=float, default=DEFAULT_TOTAL,
-                            help="time limit for all cells of one notebook, in seconds "
-                                 f"(default {DEFAULT_TOTAL:g})")
-        parser.add_argument("--reference", action="append", metavar="NOTEBOOK",
-                            help="handed-out notebook(s) whose check cells are trusted "
-                                 "(default: notebooks/ of this course; 'none' to disable)")
-        parser.add_argument("--jobs", type=int, default=None,
-                            help="submissions graded at once (default: 2 on 2 cores, half the "
-                                 f"cores on bigger machines, at most {MAX_DEFAULT_JOBS})")
-        parser.add_argument("--run-all", action="store_true",
-                            help="run the cells tagged skip-grading too (slower; done anyway for a "
-                                 "submission whose skip-grading cells were changed)")
-        parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
-        parser.add_argument("--reject-sealed", action="store_true",
-                            help="score answers given as instructor sealed tokens 0")
+        parser.add_argument("--bank-out", metavar="DIR",
+                            help="also write the question bank without answer digests (the "
+                                 "keyless student edition; see docs/GRADED_CELLS.md)")
+        return
+    parser.description = ("Execute submissions in fresh sandboxed kernels and write a CSV "
+                          "gradebook plus feedback/<student>.md next to it.")
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_DIR")
+    parser.add_argument("--out", required=True, help="CSV file to write")
+    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT,
+                        help=f"per-cell time limit in seconds (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--total-timeout", type=_seconds, default=DEFAULT_TOTAL,
+                        help="time limit for all cells of one notebook, in seconds "
+                             f"(default {DEFAULT_TOTAL:g})")
+    parser.add_argument("--reference", action="append", metavar="NOTEBOOK",
+                        help="handed-out notebook(s) whose check cells are trusted "
+                             "(default: notebooks/ of this course; 'none' to disable)")
+    parser.add_argument("--jobs", type=_jobs, default=None,
+                        help="submissions graded at once (default: 2 on 2 cores, half the "
+                             f"cores on bigger machines, at most {MAX_DEFAULT_JOBS})")
+    parser.add_argument("--run-all", action="store_true",
+                        help="run the cells tagged skip-grading too (slower; done anyway for a "
+                             "submission whose skip-grading cells were changed)")
+    parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    parser.add_argument("--reject-sealed", action="store_true",
+                        help="score answers given as instructor sealed tokens 0")
+    parser.add_argument("--key", metavar="FILE",
+                        help="instructor answer key kept outside the student distribution "
+                             "(bank JSON or {item: [answers]}; default: the course bank)")
+    parser.add_argument("--memory-limit", type=_gib, default=None, metavar="GIB",
+                        help="address space per kernel in GiB (default "
+                             f"{grading_sandbox.DEFAULT_MEMORY // grading_sandbox.GiB:g})")
+
+
+def write_keyless_bank(out_dir: str | Path) -> list[Path]:
+    """The bank without answer digests: what a graded class's students may get."""
+    from course_lib import quiz
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for src in sorted(quiz.BANK_DIR.glob("*.json")):
+        data = json.loads(src.read_text(encoding="utf-8"))
+        data["edition"] = "student"
+        data["salt"] = "keyless-" + "0" * 8  # the real salt stays with the instructor
+        for item in data.get("items", []):
+            item.pop("accept", None)
+        grading_reports.atomic_write(out / src.name, json.dumps(data, indent=2,
+                                                                ensure_ascii=False) + "\n")
+        written.append(out / src.name)
+    return written
 
 
 def run(args: argparse.Namespace) -> int:
+    """Entry point of `python -m course_lib student|grade`."""
     if args.command == "student":
-        return student_command(args.notebooks, args.out, check_only=args.check)
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            print(f"--out {args.out}: exists and is not a folder (student versions go into a "
+                  "folder)", file=sys.stderr)
+            return 2
+        status = student_command(args.notebooks, args.out, check_only=args.check)
+        if args.bank_out and not args.check:
+            for path in write_keyless_bank(args.bank_out):
+                print(f"keyless bank -> {path}")
+        return status
     for ref in args.reference or []:
         if ref.lower() != "none" and not Path(ref).exists():
             print(f"reference notebook not found: {ref}", file=sys.stderr)
             return 2
+    if args.key and not Path(args.key).exists():
+        print(f"answer key not found: {args.key}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.is_dir() or out.suffix.lower() == ".ipynb":
+        print(f"--out {args.out}: give the CSV file to write (not a folder or a notebook)",
+              file=sys.stderr)
+        return 2
+    missing = [s for s in args.submissions if not Path(s).exists()]
+    if missing:
+        print(f"submission(s) not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
     subs = _notebooks_in(args.submissions, recursive=True)
     if not subs:
-        print("no submissions found", file=sys.stderr)
+        print("no submissions found (no .ipynb file in "
+              f"{', '.join(args.submissions)}): nothing graded", file=sys.stderr)
         return 2
-    grades = grade_command(args.submissions, args.out, args.timeout, args.total_timeout,
-                           args.reference, args.jobs, args.kernel, args.reject_sealed,
-                           args.run_all)
+    try:
+        grades = grade_command(args.submissions, args.out, args.timeout, args.total_timeout,
+                               args.reference, args.jobs, args.kernel, args.reject_sealed,
+                               args.run_all, args.key, args.memory_limit)
+    except ValueError as e:  # a broken key or reference
+        print(f"cannot grade: {e}", file=sys.stderr)
+        return 2
+    if not grades:
+        print("nothing graded", file=sys.stderr)
+        return 2
     bad = sum(1 for g in grades if g.errors)
     print(f"graded {len(grades)} submission(s) ({bad} with problems) -> {args.out}; "
           f"feedback in {Path(args.out).parent / 'feedback'}")
     return 0
-
-
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":
-    sys.exit(_worker(sys.argv[2:]))
