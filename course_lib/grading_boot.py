@@ -13,7 +13,6 @@ import ctypes
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 
@@ -115,18 +114,26 @@ def main(argv: list[str]) -> int:
         cfg = json.load(f)
     workdir, uid = cfg["workdir"], cfg["uid"]
     argv_out = list(cfg["argv"])
+    conn_data = None
     if len(argv) > 1:  # the kernel's connection file, readable by the grader only
-        conn = os.path.join(workdir, ".connection.json")
-        shutil.copyfile(argv[1], conn)
-        if uid is not None:
-            os.chown(conn, uid, uid)
+        with open(argv[1], "rb") as f:
+            conn_data = f.read()
     inside = _namespace(workdir, uid, cfg["expose"]) if cfg["namespace"] else workdir
     env = dict(cfg["env"])
     env["HOME"] = "/tmp/home" if cfg["namespace"] else inside
+    # Outside the job folder where there is a private home: the student's folder then holds
+    # only their notebook.
+    conn = os.path.join(env["HOME"], ".connection.json")
+    if conn_data is not None:
+        with open(conn, "wb") as f:
+            f.write(conn_data)
+        os.chmod(conn, 0o600)
+        if uid is not None:
+            os.chown(conn, uid, uid)
     env["TMPDIR"] = "/tmp" if cfg["namespace"] else inside
     env["IPYTHONDIR"] = os.path.join(env["HOME"], ".ipython")
     env["MPLCONFIGDIR"] = os.path.join(env["HOME"], ".mpl")
-    argv_out = [a.replace("{connection_file}", os.path.join(inside, ".connection.json"))
+    argv_out = [a.replace("{connection_file}", conn)
                 .replace("{workdir}", inside) for a in argv_out]
     os.chdir(inside)
     if uid is not None:
