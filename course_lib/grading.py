@@ -3,14 +3,18 @@
     python -m course_lib student NOTEBOOK_OR_DIR... --out DIR [--check]
     python -m course_lib grade SUBMISSION_OR_DIR... --out grades.csv [--timeout S]
                                [--total-timeout S] [--reference NB]... [--jobs N] [--run-all]
+                               [--key FILE] [--memory-limit GIB]
 
 Conventions (cell tags, nbgrader metadata, solution markers): docs/GRADED_CELLS.md.
 
-Grading never runs student code in this process. Each submission is executed by a worker
-subprocess (`python -m course_lib.grading --worker ...`) that drives a fresh Jupyter kernel
-with nbclient; this process only reads JSON: the submission before, the executed notebook
-after. Scores come from the grade records (`quiz.GRADE_MIME`) that check cells print, and a
-record only counts when it sits in a locked grade cell whose source matches the reference's.
+Grading never runs student code in this process. Each submission is executed in a sandbox
+(course_lib/grading_runner.py, grading_sandbox.py, grading_boot.py: a fresh folder with a
+copy of it, its own uid and namespaces, resource limits) by a worker (grading_worker.py,
+`python -I`) that drives a fresh Jupyter kernel with nbclient; this process only reads JSON,
+after every process of the submission is confirmed dead. Scores come from the grade records
+(`quiz.GRADE_MIME`) that check cells print, re-judged here (grading_trust.py), and a record
+only counts when it sits in a locked grade cell whose source matches the reference's.
+Reports: grading_reports.py. Threat model: docs/GRADING.md.
 Cells tagged skip-grading are skipped only while they match the reference's skip-tagged
 cells; a submission that changed one runs every cell (see `changed_skipped_cells`).
 """
