@@ -3,14 +3,18 @@
     python -m course_lib student NOTEBOOK_OR_DIR... --out DIR [--check]
     python -m course_lib grade SUBMISSION_OR_DIR... --out grades.csv [--timeout S]
                                [--total-timeout S] [--reference NB]... [--jobs N] [--run-all]
+                               [--key FILE] [--memory-limit GIB]
 
 Conventions (cell tags, nbgrader metadata, solution markers): docs/GRADED_CELLS.md.
 
-Grading never runs student code in this process. Each submission is executed by a worker
-subprocess (`python -m course_lib.grading --worker ...`) that drives a fresh Jupyter kernel
-with nbclient; this process only reads JSON: the submission before, the executed notebook
-after. Scores come from the grade records (`quiz.GRADE_MIME`) that check cells print, and a
-record only counts when it sits in a locked grade cell whose source matches the reference's.
+Grading never runs student code in this process. Each submission is executed in a sandbox
+(course_lib/grading_runner.py, grading_sandbox.py, grading_boot.py: a fresh folder with a
+copy of it, its own uid and namespaces, resource limits) by a worker (grading_worker.py,
+`python -I`) that drives a fresh Jupyter kernel with nbclient; this process only reads JSON,
+after every process of the submission is confirmed dead. Scores come from the grade records
+(`quiz.GRADE_MIME`) that check cells print, re-judged here (grading_trust.py), and a record
+only counts when it sits in a locked grade cell whose source matches the reference's.
+Reports: grading_reports.py. Threat model: docs/GRADING.md.
 Cells tagged skip-grading are skipped only while they match the reference's skip-tagged
 cells; a submission that changed one runs every cell (see `changed_skipped_cells`).
 """
@@ -20,22 +24,22 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import csv
-import inspect
+import dataclasses
 import json
 import math
 import os
 import re
-import signal
-import subprocess
 import sys
-import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from course_lib import grading_reports, grading_runner, grading_sandbox, grading_trust
+from course_lib.grading_runner import Execution
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -354,117 +358,8 @@ def student_command(paths: Sequence[str | Path], out_dir: str | Path,
 
 
 # --------------------------------------------------------------------------------------------
-# Execution (worker side: the only place that talks to a kernel)
+# Execution: in a sandbox, through a worker (course_lib/grading_runner.py)
 # --------------------------------------------------------------------------------------------
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _worker(argv: list[str]) -> int:
-    """Execute one prepared notebook; write the executed notebook and a status file.
-
-    argv: IN_NB OUT_NB STATUS_JSON CWD CELL_TIMEOUT TOTAL_TIMEOUT KERNEL_NAME RUN_ALL
-    (RUN_ALL "1": also run the cells tagged skip-grading / skip-execution)
-    """
-    import asyncio
-
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    in_nb, out_nb, status_path, cwd, timeout_s, total_s, kernel_name, run_all = argv
-    skip_tags = set() if run_all == "1" else SKIP_TAGS
-    cell_timeout, total = max(1.0, float(timeout_s)), max(1.0, float(total_s))
-    out_path, status_file = Path(out_nb), Path(status_path)
-    nb = nbformat.read(in_nb, as_version=4)
-    status: dict = {"kernel_pid": None, "timeouts": [], "dead": None, "unresponsive": None,
-                    "capped": None, "internal_error": None, "finished": False, "current": None}
-    clock = {"start": time.monotonic()}
-
-    def remaining() -> float:
-        return total - (time.monotonic() - clock["start"])
-
-    def cell_limit(cell) -> int:
-        return max(1, math.ceil(min(cell_timeout, remaining())))
-
-    def save() -> None:
-        _atomic_write(out_path, nbformat.writes(nb))
-        _atomic_write(status_file, json.dumps(status))
-
-    class Client(NotebookClient):
-        current = -1
-
-        async def _async_handle_timeout(self, timeout, cell=None):
-            if remaining() <= 0.5:
-                status["capped"] = self.current
-            elif self.current not in status["timeouts"]:
-                status["timeouts"].append(self.current)
-            return await super()._async_handle_timeout(timeout, cell)
-
-    client = Client(
-        nb, timeout_func=cell_limit, interrupt_on_timeout=True, allow_errors=True,
-        error_on_timeout={"ename": "CellTimeout", "evalue": "time limit reached",
-                          "traceback": []},
-        kernel_name=kernel_name, resources={"metadata": {"path": cwd}}, record_timing=False,
-        iopub_timeout=3, shutdown_kernel="immediate",
-    )
-    env = dict(os.environ)
-    repo = str(Path(__file__).resolve().parent.parent)
-    env.update({"COURSE_FAST": "1", "COURSE_GRADING": "1", "COURSE_HEADLESS": "1",
-                "MPLBACKEND": "Agg",
-                "PYTHONPATH": os.pathsep.join(p for p in [repo, env.get("PYTHONPATH")] if p)})
-
-    async def run() -> None:
-        async with client.async_setup_kernel(env=env):
-            prov = getattr(client.km, "provisioner", None)
-            pid = getattr(prov, "pid", None) or getattr(getattr(prov, "process", None),
-                                                        "pid", None)
-            status["kernel_pid"] = pid
-            save()
-            msg_id = client.kc.kernel_info()
-            if inspect.isawaitable(msg_id):
-                msg_id = await msg_id
-            await client.async_wait_for_reply(msg_id)
-            clock["start"] = time.monotonic()  # the cap counts cell time, not start-up
-            streak = 0
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code" or skip_tags & set(_tags(cell)):
-                    continue
-                if remaining() <= 0.5:
-                    status["capped"] = index
-                    break
-                client.current = status["current"] = index
-                _atomic_write(status_file, json.dumps(status))
-                n_timeouts = len(status["timeouts"])
-                try:
-                    await client.async_execute_cell(
-                        cell, index, execution_count=client.code_cells_executed + 1)
-                except DeadKernelError:
-                    status["dead"] = index
-                    break
-                except CellTimeoutError:  # iopub trouble: count it as a timeout
-                    if index not in status["timeouts"]:
-                        status["timeouts"].append(index)
-                save()
-                if status["capped"] is not None:
-                    break
-                streak = streak + 1 if len(status["timeouts"]) > n_timeouts else 0
-                if streak >= 2:  # the interrupt did not free the kernel
-                    status["unresponsive"] = index
-                    break
-            status["finished"] = all(status[k] is None for k in ("dead", "unresponsive",
-                                                                  "capped"))
-
-    try:
-        asyncio.run(run())
-    except Exception as e:  # kernel failed to start, ...
-        status["internal_error"] = f"{type(e).__name__}: {str(e)[:300]}"
-    save()
-    return 0
 
 
 def default_jobs() -> int:
@@ -475,83 +370,22 @@ def default_jobs() -> int:
     return min(MAX_DEFAULT_JOBS, max(min(2, cores), cores // 2))
 
 
-def _kill_group(pid: int | None) -> None:
-    if not pid:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pid, sig)
-        except (ProcessLookupError, PermissionError, OSError):
-            return
-        time.sleep(0.3)
+def execute_submission(nb, name: str | Path, timeout: float, total_timeout: float,
+                       kernel_name: str = "python3", run_all: bool = False,
+                       policy=None, pool=None) -> Execution:
+    """Run a notebook in a fresh sandboxed kernel (see grading_runner.run_notebook).
 
-
-@dataclass
-class Execution:
-    nb: object | None
-    timeouts: list[int] = field(default_factory=list)
-    dead: int | None = None
-    unresponsive: int | None = None
-    capped: int | None = None  # cell index where the whole-notebook limit hit
-    internal_error: str | None = None
-    current: int | None = None
-
-
-def execute_submission(nb, cwd: Path, timeout: float, total_timeout: float,
-                       kernel_name: str = "python3", run_all: bool = False) -> Execution:
-    """Run a notebook in a worker subprocess + fresh kernel; never raises for student faults.
-
+    name: the file name of the copy the kernel sees in its otherwise empty folder.
     timeout: seconds per cell; total_timeout: seconds for all cells together (kernel start-up
     not counted); run_all: also run cells tagged skip-grading.
     """
-    import nbformat
+    return grading_runner.run_notebook(nb, _copy_name(Path(name).name), timeout,
+                                       total_timeout, kernel_name, run_all, policy, pool)
 
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        tmp_path = Path(tmp)
-        src, out, status_path = tmp_path / "in.ipynb", tmp_path / "out.ipynb", \
-            tmp_path / "status.json"
-        src.write_text(nbformat.writes(nb), encoding="utf-8")
-        env = dict(os.environ)
-        repo = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in [repo, env.get("PYTHONPATH")] if p)
-        cmd = [sys.executable, "-m", "course_lib.grading", "--worker", str(src), str(out),
-               str(status_path), str(cwd), str(timeout), str(total_timeout), kernel_name,
-               "1" if run_all else "0"]
-        log = open(tmp_path / "worker.log", "wb")
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True, cwd=str(cwd))
-        killed = False
-        try:  # the worker enforces the limits; this is the backstop (+ kernel start-up)
-            proc.wait(timeout=total_timeout + 90)
-        except subprocess.TimeoutExpired:
-            killed = True
-            _kill_group(proc.pid)
-            proc.wait()
-        finally:
-            log.close()
-        status = {}
-        if status_path.exists():
-            try:
-                status = json.loads(status_path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                status = {}
-        _kill_group(status.get("kernel_pid"))  # normally gone already
-        executed = None
-        if out.exists():
-            try:
-                executed = nbformat.read(str(out), as_version=4)
-            except Exception:
-                executed = None
-        internal = status.get("internal_error")
-        capped = status.get("capped")
-        if killed and capped is None:
-            capped = status.get("current")
-            capped = -1 if capped is None else capped
-        if not status and not killed:
-            tail = (tmp_path / "worker.log").read_text(errors="replace")[-300:]
-            internal = f"grading worker failed: {tail.strip()}"
-        return Execution(executed, list(status.get("timeouts", [])), status.get("dead"),
-                         status.get("unresponsive"), capped, internal, status.get("current"))
+
+def _copy_name(name: str) -> str:
+    safe = re.sub(r"[^\w.-]+", "_", name).strip("._")
+    return safe if safe.endswith(".ipynb") else (safe or "submission") + ".ipynb"
 
 
 # --------------------------------------------------------------------------------------------
@@ -763,9 +597,16 @@ def _fmt(x: float) -> str:
 
 
 def score_executed(nb, ref: Reference | None, execution: Execution | None = None,
-                   reject_sealed: bool = False) -> tuple[dict[str, ItemResult], list[str],
-                                                         list[str]]:
-    """Items, errors and notes of an executed notebook (pure JSON reading)."""
+                   reject_sealed: bool = False, key: dict | None = None,
+                   rechecks: dict | None = None) -> tuple[dict[str, ItemResult], list[str],
+                                                          list[str]]:
+    """Items, errors and notes of an executed notebook (pure JSON reading).
+
+    key: the grader's quiz items (`grading_trust.load_key`): quiz answers are then re-judged
+    here and a kernel verdict that differs is flagged; rechecks: exercise results of the
+    grader's re-run (`grading_trust.recheck_exercises`). Without them (unit tests, old
+    callers) the kernel's records are taken at their word.
+    """
     items: dict[str, ItemResult] = {}
     errors: list[str] = []
     notes: list[str] = []
@@ -829,17 +670,8 @@ def score_executed(nb, ref: Reference | None, execution: Execution | None = None
                     errors.append(f"no grade from check cell {gid}")
                 r = ItemResult(gid, 0.0, pts, "error", [f"No result: {why}."])
             else:
-                rec = recs[-1]
-                frac = _fraction(rec)
-                sealed = bool(rec.get("sealed"))
-                fb = [str(x) for x in rec.get("feedback", []) if isinstance(x, str)][:20]
-                if sealed:
-                    notes.append(f"{gid} was answered with the instructor's sealed token.")
-                    if reject_sealed:
-                        frac = 0.0
-                        fb.append("Answered with the instructor's sealed token: not accepted.")
-                status = "correct" if frac >= 1 else "partial" if frac > 0 else "wrong"
-                r = ItemResult(gid, round(frac * pts, 6), pts, status, fb, sealed)
+                r = _judge(gid, pts, recs, cells[c.index], key, rechecks, errors, notes,
+                           reject_sealed)
             if result is None or (r.score or 0.0) < (result.score or 0.0):
                 result = r
         items[gid] = result
@@ -862,7 +694,8 @@ def score_executed(nb, ref: Reference | None, execution: Execution | None = None
         src = _source(cell)
         if cell.get("cell_type") != "code" or normalise_source(src) in ref_sources:
             continue
-        if any(p.search(src) for p in FAKE_GRADE_PATTERNS):
+        if any(p.search(src) for p in FAKE_GRADE_PATTERNS) or \
+                grading_trust.alias_tampering(src):
             errors.append(f"cell {i + 1} tampers with the quiz module")
 
     later: list[int] = []  # cells that raised after the first few (usually a cascade)
@@ -895,18 +728,76 @@ def score_executed(nb, ref: Reference | None, execution: Execution | None = None
         errors.append(f"whole-notebook time limit reached{where}")
     if execution.internal_error:
         errors.append(f"could not execute: {execution.internal_error}")
+    for what in execution.tampering:
+        errors.append(f"tampering: {what}")
     return items, errors, notes
+
+
+def _judge(gid: str, pts: float, recs: list[dict], cell, key: dict | None,
+           rechecks: dict | None, errors: list[str], notes: list[str],
+           reject_sealed: bool) -> ItemResult:
+    """One check cell's item from its grade records, re-judged on the grader's side."""
+    rec = recs[-1]
+    frac = _fraction(rec)
+    sealed = bool(rec.get("sealed"))
+    fb = [str(x) for x in rec.get("feedback", []) if isinstance(x, str)][:20]
+    others = sum(1 for o in cell.get("outputs", []) or [] if isinstance(o, dict)
+                 and GRADE_MIME in (o.get("data") or {}))
+    tampered = None
+    if len(recs) != 1 or others != 1:
+        tampered = f"check cell {gid} shows {others} grade records instead of one " \
+                   "(an output hook or injected output)"
+    item = key.get(gid) if key is not None else None
+    if tampered is None and item is not None and item.kind != "code-exercise":
+        got, fb_g, sealed = grading_trust.rejudge(rec, item)
+        bank = grading_trust.rejudge(rec, grading_trust.quiz.load_bank().get(gid))[0]
+        if got is None:
+            tampered = f"check cell {gid} recorded no answer (a replaced checker)"
+        elif bank is not None and grading_trust.kernel_verdict_differs(rec, bank):
+            tampered = f"the kernel's verdict on {gid} differs from the grader's " \
+                       "(a patched checker)"
+        else:
+            frac, fb = got, fb_g
+    elif tampered is None and item is not None and rechecks is not None:
+        again = rechecks.get(gid, {"error": "the answer cell is missing"})
+        if "tampered" in again:
+            tampered = f"the answer cell of {gid} patches " + ", ".join(again["tampered"])
+        elif "error" in again:
+            frac = 0.0
+            fb.append(f"The grader could not re-run your function ({again['error']}).")
+            errors.append(f"{gid} could not be re-run: {again['error']}")
+        else:
+            redo = min(1.0, max(0.0, float(again["score"]) / float(again["max"] or 1)))
+            if redo < frac - 1e-6:
+                fb = [str(x) for x in again.get("feedback", [])][:20]
+                fb.append("Re-run by the grader in a fresh process (the notebook's imports and "
+                          "this answer cell only), your function scored lower: keep "
+                          "everything it needs in its answer cell.")
+            frac = min(frac, redo)
+    if tampered is not None:
+        errors.append(f"tampering: {tampered}")
+        return ItemResult(gid, 0.0, pts, "error", [f"Not graded: {tampered}."])
+    if sealed:
+        notes.append(f"{gid} was answered with the instructor's sealed token.")
+        if reject_sealed:
+            frac = 0.0
+            fb.append("Answered with the instructor's sealed token: not accepted.")
+    status = "correct" if frac >= 1 else "partial" if frac > 0 else "wrong"
+    return ItemResult(gid, round(frac * pts, 6), pts, status, fb, sealed)
 
 
 def grade_submission(path: str | Path, refs: list[Reference] | None,
                      timeout: float = DEFAULT_TIMEOUT, total_timeout: float = DEFAULT_TOTAL,
                      kernel_name: str = "python3", reject_sealed: bool = False,
                      student: str | None = None, default_ref: Reference | None = None,
-                     run_all: bool = False) -> Grade:
+                     run_all: bool = False, key: dict | None = None, policy=None,
+                     pool=None) -> Grade:
     """Execute and grade one submission. Never raises for a broken submission.
 
     refs: the handed-out notebooks (None: no reference, trust the submission's own check
-    cells); timeout / total_timeout in seconds (see `execute_submission`).
+    cells); timeout / total_timeout in seconds (see `execute_submission`); key: the
+    grader's quiz items (default: this checkout's bank, `grading_trust.load_key`);
+    policy / pool: the sandbox (default: the strongest this machine allows).
     """
     import nbformat
 
@@ -972,10 +863,18 @@ def grade_submission(path: str | Path, refs: list[Reference] | None,
                                + " tagged skip-grading but differ(s) from the handed-out "
                                "notebook, so every cell was run.")
     has_code = any(c.cell_type == "code" and _source(c).strip() for c in nb.cells)
-    execution = execute_submission(nb, path.parent.resolve(), timeout, total_timeout,
-                                   kernel_name, run_all) if has_code else Execution(nb)
+    key = grading_trust.load_key(None) if key is None else key
+    execution = execute_submission(nb, path.name, timeout, total_timeout, kernel_name,
+                                   run_all, policy, pool) if has_code else Execution(nb)
     executed = execution.nb if execution.nb is not None else nb
-    items, errors, notes = score_executed(executed, ref, execution, reject_sealed)
+    checks = ref.checks if ref is not None else {k: v[0] for k, v in check_cells(nb).items()}
+    exercises = {g: c for g, c in checks.items()
+                 if key.get(g) is not None and key[g].kind == "code-exercise"}
+    # Re-run only what the kernel got through: a notebook that timed out or died keeps 0.
+    rechecks = grading_trust.recheck_exercises(nb, exercises, policy, pool) \
+        if exercises and has_code else {}
+    items, errors, notes = score_executed(executed, ref, execution, reject_sealed, key,
+                                          rechecks)
     grade.items.update(items)
     grade.errors += errors
     grade.notes += notes
@@ -986,10 +885,6 @@ def grade_submission(path: str | Path, refs: list[Reference] | None,
 # --------------------------------------------------------------------------------------------
 # Reports
 # --------------------------------------------------------------------------------------------
-
-
-def _safe_name(student: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
 
 
 def feedback_markdown(grade: Grade) -> str:
@@ -1021,23 +916,48 @@ def feedback_markdown(grade: Grade) -> str:
 
 
 def write_reports(grades: list[Grade], out_csv: Path, columns: list[str]) -> Path:
+    """Write the CSV and feedback/<student>.md next to it, each file atomically."""
     out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_csv, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["student", "score", "max_score", *columns, "error"])
-        for g in grades:
-            row = [g.student, _fmt(g.score), _fmt(g.max_score) if g.items else ""]
-            for c in columns:
-                r = g.items.get(c)
-                row.append("" if r is None or r.score is None else _fmt(r.score))
-            row.append("; ".join(g.errors))
-            w.writerow(row)
+    rows = []
+    for g in grades:
+        row = [g.student, _fmt(g.score), _fmt(g.max_score) if g.items else ""]
+        for c in columns:
+            r = g.items.get(c)
+            row.append("" if r is None or r.score is None else _fmt(r.score))
+        row.append("; ".join(g.errors))
+        rows.append(row)
+    grading_reports.atomic_write(out_csv, grading_reports.csv_text(
+        ["student", "score", "max_score", *columns, "error"], rows))
     fb_dir = out_csv.parent / "feedback"
     fb_dir.mkdir(exist_ok=True)
+    names = grading_reports.feedback_names([g.student for g in grades])
     for g in grades:
-        (fb_dir / f"{_safe_name(g.student)}.md").write_text(feedback_markdown(g),
-                                                            encoding="utf-8")
+        grading_reports.atomic_write(fb_dir / names[g.student], feedback_markdown(g))
     return fb_dir
+
+
+def _columns(grades: list[Grade]) -> list[str]:
+    columns: list[str] = []
+    for g in grades:
+        for gid in g.items:
+            if gid not in columns:
+                columns.append(gid)
+    first = {c: i for i, c in enumerate(columns)}
+    return sorted(columns, key=lambda c: (c.split("-", 1)[0], first[c]))
+
+
+def _grade_to_dict(g: Grade) -> dict:
+    return {"student": g.student, "path": str(g.path), "errors": g.errors, "notes": g.notes,
+            "reference": str(g.reference) if g.reference else None, "seconds": g.seconds,
+            "items": [dataclasses.asdict(r) for r in g.items.values()]}
+
+
+def _grade_from_dict(d: dict) -> Grade:
+    g = Grade(d["student"], Path(d["path"]), errors=list(d["errors"]), notes=list(d["notes"]),
+              reference=Path(d["reference"]) if d.get("reference") else None,
+              seconds=float(d.get("seconds", 0)))
+    g.items = {r["grade_id"]: ItemResult(**r) for r in d["items"]}
+    return g
 
 
 def _student_names(paths: list[Path]) -> list[str]:
@@ -1058,14 +978,18 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
                   timeout: float = DEFAULT_TIMEOUT, total_timeout: float = DEFAULT_TOTAL,
                   references: Sequence[str] | None = None, jobs: int | None = None,
                   kernel_name: str = "python3", reject_sealed: bool = False,
-                  run_all: bool = False) -> list[Grade]:
+                  run_all: bool = False, key_path: str | Path | None = None,
+                  memory: int | None = None) -> list[Grade]:
     """Grade every submission (files or folders, searched recursively) into `out_csv`.
 
-    Writes the CSV (one row per submission) and `feedback/<student>.md` next to it; returns
-    the grades. jobs: submissions executed at once (default `default_jobs()`).
+    Writes the CSV (one row per submission) and `feedback/<student>.md` next to it, after
+    each submission and once more at the end, when no sandboxed process is left; a run that
+    was killed resumes where it stopped. Returns the grades. jobs: submissions executed at
+    once (default `default_jobs()`); key_path: instructor key (`grading_trust.load_key`);
+    memory: bytes of address space per kernel.
     """
-    out_csv = Path(out_csv)
-    jobs = default_jobs() if jobs is None else jobs
+    out_csv = Path(out_csv).resolve()
+    jobs = default_jobs() if jobs is None else max(1, jobs)
     subs = _notebooks_in(paths, recursive=True)
     if references and [r for r in references if r.lower() == "none"]:
         refs: list[Reference] | None = None
@@ -1073,21 +997,47 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
         refs = [Reference.from_notebook(_read_nb(r), r) for r in _notebooks_in(references)]
     else:
         refs = course_references()
-    out_resolved = out_csv.resolve().parent
-    subs = [s for s in subs if out_resolved not in s.resolve().parents]
+    key = grading_trust.load_key(key_path)
     names = _student_names(subs)
     default_ref = refs[0] if refs and len(refs) == 1 else None
+    policy = grading_sandbox.detect_policy(memory or grading_sandbox.DEFAULT_MEMORY)
+    for w in policy.warnings:
+        print(w, file=sys.stderr)
+    pool = grading_sandbox.UidPool(jobs)
+    key_digest = grading_reports.State.digest(Path(key_path).read_bytes()) \
+        if key_path and Path(key_path).is_file() else str(key_path)
+    state = grading_reports.State(out_csv, {
+        "timeout": timeout, "total": total_timeout, "kernel": kernel_name, "run_all": run_all,
+        "reject_sealed": reject_sealed, "key": key_digest, "names": names,
+        "refs": [str(r.path) for r in refs or []]})
+    out_csv.parent.mkdir(parents=True, exist_ok=True)
+    done: list[Grade | None] = [None] * len(subs)
+    lock = threading.Lock()
 
-    def one(k: int) -> Grade:
-        g = grade_submission(subs[k], refs, timeout, total_timeout, kernel_name,
-                             reject_sealed, names[k], default_ref, run_all)
+    def one(k: int) -> None:
+        try:
+            digest = grading_reports.State.digest(subs[k].read_bytes())
+        except OSError:
+            digest = ""
+        cached = state.get(subs[k], digest) if digest else None
+        g = _grade_from_dict(cached) if cached else grade_submission(
+            subs[k], refs, timeout, total_timeout, kernel_name, reject_sealed, names[k],
+            default_ref, run_all, key, policy, pool)
+        with lock:  # the gradebook so far, so a killed grader keeps it
+            done[k] = g
+            if digest:
+                state.put(subs[k], digest, _grade_to_dict(g))
+            finished = [x for x in done if x is not None]
+            write_reports(finished, out_csv, _columns(finished))
         err = f"  [{'; '.join(g.errors)}]" if g.errors else ""
+        again = " (from the interrupted run)" if cached else ""
         print(f"[{k + 1}/{len(subs)}] {g.student}: {_fmt(g.score)}/{_fmt(g.max_score)} "
-              f"({g.seconds:.0f} s){err}", file=sys.stderr, flush=True)
-        return g
+              f"({g.seconds:.0f} s){again}{err}", file=sys.stderr, flush=True)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        grades = list(pool.map(one, range(len(subs))))
+    with ThreadPoolExecutor(max_workers=jobs) as executor:
+        list(executor.map(one, range(len(subs))))
+    grades = [g for g in done if g is not None]
+    grading_sandbox.sweep_all()  # nothing of any submission outlives the grading
     used = {g.reference for g in grades if g.reference}
     if len(used) == 1 and refs:  # submissions with nothing graded: use the one reference
         ref = next(r for r in refs if r.path in used)
@@ -1106,14 +1056,8 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
                                            else f"The check cell for {gid} is missing."])
                 if not unreadable:
                     g.errors.append(f"graded cell {gid} missing")
-    columns: list[str] = []
-    for g in grades:
-        for gid in g.items:
-            if gid not in columns:
-                columns.append(gid)
-    first = {c: i for i, c in enumerate(columns)}
-    columns.sort(key=lambda c: (c.split("-", 1)[0], first[c]))
-    write_reports(grades, out_csv, columns)
+    write_reports(grades, out_csv, _columns(grades))
+    state.finish()
     return grades
 
 
@@ -1122,56 +1066,145 @@ def grade_command(paths: Sequence[str | Path], out_csv: str | Path,
 # --------------------------------------------------------------------------------------------
 
 
+MAX_SECONDS = 7 * 24 * 3600.0  # a week: larger values overflow the kernel's timers
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a finite number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds between 0 and {MAX_SECONDS:g}, got {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 64, got {text!r}")
+    return value
+
+
+def _gib(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of GiB: {text!r}") from None
+    if not math.isfinite(value) or not 0.5 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"must be between 0.5 and 1024 GiB, got {text!r}")
+    return int(value * grading_sandbox.GiB)
+
+
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
+    """The options of `student` and `grade` (their names and flags are a contract)."""
     if command == "student":
         parser.description = "Make student versions: solution regions blanked, checks kept."
         parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK_OR_DIR")
         parser.add_argument("--out", required=True, help="output folder")
         parser.add_argument("--check", action="store_true",
                             help="write nothing; exit 1 if the files in --out are out of date")
-    else:
-        parser.description = ("Execute submissions in fresh kernels and write a CSV gradebook "
-                              "plus feedback/<student>.md next to it.")
-        parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_DIR")
-        parser.add_argument("--out", required=True, help="CSV file to write")
-        parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                            help=f"per-cell time limit in seconds (default {DEFAULT_TIMEOUT:g})")
-        parser.add_argument("--total-timeout", type=float, default=DEFAULT_TOTAL,
-                            help="time limit for all cells of one notebook, in seconds "
-                                 f"(default {DEFAULT_TOTAL:g})")
-        parser.add_argument("--reference", action="append", metavar="NOTEBOOK",
-                            help="handed-out notebook(s) whose check cells are trusted "
-                                 "(default: notebooks/ of this course; 'none' to disable)")
-        parser.add_argument("--jobs", type=int, default=None,
-                            help="submissions graded at once (default: 2 on 2 cores, half the "
-                                 f"cores on bigger machines, at most {MAX_DEFAULT_JOBS})")
-        parser.add_argument("--run-all", action="store_true",
-                            help="run the cells tagged skip-grading too (slower; done anyway for a "
-                                 "submission whose skip-grading cells were changed)")
-        parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
-        parser.add_argument("--reject-sealed", action="store_true",
-                            help="score answers given as instructor sealed tokens 0")
+        parser.add_argument("--bank-out", metavar="DIR",
+                            help="also write the question bank without answer digests (the "
+                                 "keyless student edition; see docs/GRADED_CELLS.md)")
+        return
+    parser.description = ("Execute submissions in fresh sandboxed kernels and write a CSV "
+                          "gradebook plus feedback/<student>.md next to it.")
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_DIR")
+    parser.add_argument("--out", required=True, help="CSV file to write")
+    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT,
+                        help=f"per-cell time limit in seconds (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--total-timeout", type=_seconds, default=DEFAULT_TOTAL,
+                        help="time limit for all cells of one notebook, in seconds "
+                             f"(default {DEFAULT_TOTAL:g})")
+    parser.add_argument("--reference", action="append", metavar="NOTEBOOK",
+                        help="handed-out notebook(s) whose check cells are trusted "
+                             "(default: notebooks/ of this course; 'none' to disable)")
+    parser.add_argument("--jobs", type=_jobs, default=None,
+                        help="submissions graded at once (default: 2 on 2 cores, half the "
+                             f"cores on bigger machines, at most {MAX_DEFAULT_JOBS})")
+    parser.add_argument("--run-all", action="store_true",
+                        help="run the cells tagged skip-grading too (slower; done anyway for a "
+                             "submission whose skip-grading cells were changed)")
+    parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    parser.add_argument("--reject-sealed", action="store_true",
+                        help="score answers given as instructor sealed tokens 0")
+    parser.add_argument("--key", metavar="FILE",
+                        help="instructor answer key kept outside the student distribution "
+                             "(bank JSON or {item: [answers]}; default: the course bank)")
+    parser.add_argument("--memory-limit", type=_gib, default=None, metavar="GIB",
+                        help="address space per kernel in GiB (default "
+                             f"{grading_sandbox.DEFAULT_MEMORY // grading_sandbox.GiB:g})")
+
+
+def write_keyless_bank(out_dir: str | Path) -> list[Path]:
+    """The bank without answer digests: what a graded class's students may get."""
+    from course_lib import quiz
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for src in sorted(quiz.BANK_DIR.glob("*.json")):
+        data = json.loads(src.read_text(encoding="utf-8"))
+        data["edition"] = "student"
+        data["salt"] = "keyless-" + "0" * 8  # the real salt stays with the instructor
+        for item in data.get("items", []):
+            item.pop("accept", None)
+        grading_reports.atomic_write(out / src.name, json.dumps(data, indent=2,
+                                                                ensure_ascii=False) + "\n")
+        written.append(out / src.name)
+    return written
 
 
 def run(args: argparse.Namespace) -> int:
+    """Entry point of `python -m course_lib student|grade`."""
     if args.command == "student":
-        return student_command(args.notebooks, args.out, check_only=args.check)
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            print(f"--out {args.out}: exists and is not a folder (student versions go into a "
+                  "folder)", file=sys.stderr)
+            return 2
+        status = student_command(args.notebooks, args.out, check_only=args.check)
+        if args.bank_out and not args.check:
+            for path in write_keyless_bank(args.bank_out):
+                print(f"keyless bank -> {path}")
+        return status
     for ref in args.reference or []:
         if ref.lower() != "none" and not Path(ref).exists():
             print(f"reference notebook not found: {ref}", file=sys.stderr)
             return 2
+    if args.key and not Path(args.key).exists():
+        print(f"answer key not found: {args.key}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.is_dir() or out.suffix.lower() == ".ipynb":
+        print(f"--out {args.out}: give the CSV file to write (not a folder or a notebook)",
+              file=sys.stderr)
+        return 2
+    missing = [s for s in args.submissions if not Path(s).exists()]
+    if missing:
+        print(f"submission(s) not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
     subs = _notebooks_in(args.submissions, recursive=True)
     if not subs:
-        print("no submissions found", file=sys.stderr)
+        print("no submissions found (no .ipynb file in "
+              f"{', '.join(args.submissions)}): nothing graded", file=sys.stderr)
         return 2
-    grades = grade_command(args.submissions, args.out, args.timeout, args.total_timeout,
-                           args.reference, args.jobs, args.kernel, args.reject_sealed,
-                           args.run_all)
+    try:
+        grades = grade_command(args.submissions, args.out, args.timeout, args.total_timeout,
+                               args.reference, args.jobs, args.kernel, args.reject_sealed,
+                               args.run_all, args.key, args.memory_limit)
+    except ValueError as e:  # a broken key or reference
+        print(f"cannot grade: {e}", file=sys.stderr)
+        return 2
+    if not grades:
+        print("nothing graded", file=sys.stderr)
+        return 2
     bad = sum(1 for g in grades if g.errors)
     print(f"graded {len(grades)} submission(s) ({bad} with problems) -> {args.out}; "
           f"feedback in {Path(args.out).parent / 'feedback'}")
     return 0
-
-
-if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--worker":
-    sys.exit(_worker(sys.argv[2:]))

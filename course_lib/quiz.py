@@ -107,7 +107,7 @@ def parse_bank(data: dict) -> dict[str, Item]:
             check=raw.get("check", ""),
             signature=raw.get("signature", ""),
         )
-        if kind != "code-exercise" and not item.accept:
+        if kind != "code-exercise" and not item.accept and data.get("edition") != "student":
             raise ValueError(f"{item.id}: no accepted answers (run tools/make_quiz_keys.py)")
         if kind == "code-exercise" and item.check not in EXERCISES:
             raise ValueError(f"{item.id}: unknown exercise check {item.check!r}")
@@ -129,8 +129,13 @@ def _load_bank_cached(bank_dir: str) -> dict[str, Item]:
 
 
 def load_bank(bank_dir: str | Path | None = None) -> dict[str, Item]:
-    """All items of every `quizzes/*.json` file, by id."""
-    return _load_bank_cached(str(Path(bank_dir or BANK_DIR).resolve()))
+    """All items of every `quizzes/*.json` file, by id.
+
+    `COURSE_QUIZ_BANK=DIR` selects another bank, e.g. the keyless student edition written by
+    `python -m course_lib student --bank-out DIR` (no digests, so no instant feedback).
+    """
+    chosen = bank_dir or os.environ.get("COURSE_QUIZ_BANK") or BANK_DIR
+    return _load_bank_cached(str(Path(chosen).resolve()))
 
 
 def get_item(item_id: str) -> Item:
@@ -336,6 +341,7 @@ class Result:
     correct: bool
     feedback: list[str]
     sealed: bool = False
+    answer: Any = None  # quiz items: the answer as plain data, re-judged by the grader
 
     def record(self) -> dict:
         return {
@@ -345,8 +351,35 @@ class Result:
             "correct": self.correct,
             "sealed": self.sealed,
             "feedback": self.feedback,
-            "version": 1,
+            "answer": self.answer,
+            "version": 2,
         }
+
+
+def answer_data(answer: Any) -> Any:
+    """An answer as JSON data (what the grader re-judges with its own key)."""
+    if isinstance(answer, Sealed):
+        return {"sealed": answer.token}
+    value = _as_python(answer)
+    if isinstance(value, (tuple, list)):
+        value = [_as_python(v) for v in value]
+    try:
+        json.dumps(value, allow_nan=False)
+        return value
+    except (TypeError, ValueError):
+        return {"repr": repr(value)[:1000]}
+
+
+def answer_from_data(data: Any) -> Any:
+    """Inverse of `answer_data`, on the grader's side."""
+    if isinstance(data, dict):
+        if isinstance(data.get("sealed"), str):
+            try:
+                return sealed(data["sealed"])
+            except ValueError:
+                return data["sealed"]
+        return str(data.get("repr", ""))
+    return data
 
 
 RESULTS: dict[str, Result] = {}  # latest result per item in this session
@@ -354,7 +387,14 @@ RESULTS: dict[str, Result] = {}  # latest result per item in this session
 
 def evaluate(item_id: str, answer: Any) -> Result:
     """Judge a quiz answer without printing anything."""
-    item = get_item(item_id)
+    result = evaluate_item(get_item(item_id), answer)
+    result.answer = answer_data(answer)
+    return result
+
+
+def evaluate_item(item: Item, answer: Any) -> Result:
+    """Judge an answer against one item (the grader passes the items of its own key)."""
+    item_id = item.id
     if item.kind == "code-exercise":
         raise ValueError(f"{item_id} is a coding exercise: use quiz.check_exercise")
     if answer is None or answer is Ellipsis:
@@ -365,6 +405,10 @@ def evaluate(item_id: str, answer: Any) -> Result:
         return Result(item_id, item.points if ok else 0.0, item.points, ok,
                       [] if ok else ["This sealed token does not belong to this question."],
                       sealed=True)
+    if not item.accept:  # keyless student edition: the grader judges it
+        return Result(item_id, 0.0, item.points, False,
+                      ["Answer recorded: this edition has no answer key, your instructor's "
+                       "grader checks it."])
     try:
         forms = canonical_forms(item, answer)
     except AnswerFormatError as e:

@@ -584,16 +584,21 @@ def test_whole_notebook_cap(tmp_path):
     assert g.score == 0 and g.max_score == 3
 
 
-def test_kernel_gets_fast_mode_and_submission_dir(tmp_path):
+def test_kernel_gets_fast_mode_and_a_fresh_folder(tmp_path, monkeypatch):
+    """The kernel runs in fast mode, in a folder holding only a copy of the submission, with
+    none of the grader's environment (issue 18)."""
+    monkeypatch.setenv("GRADER_SECRET", "do-not-leak")
     nb = _nb()
-    _insert(nb, 2, "import os\nopen('env.txt', 'w').write(os.environ['COURSE_FAST'] + "
-                   "os.environ['COURSE_GRADING'])")
+    _insert(nb, 2, "import os\nprint(os.environ['COURSE_FAST'] + os.environ['COURSE_GRADING'],"
+                   " sorted(os.listdir('.')), os.environ.get('GRADER_SECRET'))")
     _insert(nb, 3, "raise SystemError('a long training cell')", tags=["skip-grading"])
+    (tmp_path / "neighbour.txt").write_text("not for the kernel")
     path = tmp_path / "env_probe.ipynb"
     nbformat.write(nb, str(path))
+    execution = grading.execute_submission(copy.deepcopy(nb), path.name, 20, 60)
+    assert execution.nb.cells[2].outputs[0]["text"] == "11 ['env_probe.ipynb'] None\n"
     ref = grading.Reference.from_notebook(nb, path)  # handed out with the skip-grading cell
     g = grading.grade_submission(path, [ref], timeout=20, total_timeout=60)
-    assert (tmp_path / "env.txt").read_text() == "11"
     assert g.errors == [] and g.score == 3
     g = grading.grade_submission(path, [ref], timeout=20, total_timeout=60, run_all=True)
     assert g.errors == ["exception in cell 4: SystemError: a long training cell"]
