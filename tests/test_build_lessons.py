@@ -128,13 +128,12 @@ def _cells(*specs):
     return cells
 
 
-def test_a_translated_cell_replaces_the_one_before_it_in_its_language():
-    cells = _cells(("a", None), ("a-ko", "ko"), ("b", None))
-    assert [c.id for c in build_lessons.select_language(cells, "en")] == ["a", "b"]
+def test_a_cell_marked_with_a_language_is_only_in_its_editions():
+    cells = _cells(("a", None), ("b", "en"), ("b-ko", "ko"), ("c", None))
+    assert [c.id for c in build_lessons.select_language(cells, "en")] == ["a", "b", "c"]
     ko = build_lessons.select_language(cells, "ko")
-    assert [c.id for c in ko] == ["a-ko", "b"] and "lang" not in ko[0].metadata
-    with pytest.raises(build_lessons.LessonError):
-        build_lessons.select_language(_cells(("x-ko", "ko")), "ko")
+    assert [c.id for c in ko] == ["a", "b-ko", "c"] and "lang" not in ko[1].metadata
+    assert cells[2].metadata["lang"] == "ko"  # the lesson's cells are left as they are
 
 
 def test_lesson_cells_need_unique_ids(tmp_path):

@@ -14,7 +14,8 @@ A lesson is one notebook in jupytext's percent format: `# %%` starts a code cell
     grade_id="01-ex1"        of an answer or check cell; becomes nbgrader metadata (a check
                              cell's points come from the question bank, course_lib/quizzes/)
     points=4                 of a manually graded markdown answer (not in the bank)
-    lang="ko"                a translation of the markdown cell just before it (see EDITIONS)
+    lang="ko"                only in the editions of that language (see EDITIONS): a
+                             translated markdown cell is a lang="en" cell + a lang="ko" one
 
 Editions (EDITIONS below): the instructor one keeps the `### BEGIN SOLUTION` regions; the
 student one is `course_lib.grading.make_student` of it (regions blanked, outputs of answer,
@@ -68,11 +69,11 @@ DEFAULT_LANG = "en"
 class Edition:
     folder: str  # relative to the repository root
     solutions: bool  # instructor edition: solutions and their outputs
-    lang: str = DEFAULT_LANG  # markdown cells tagged lang=<this> replace the English ones
+    lang: str = DEFAULT_LANG  # cells marked with another lang="..." are left out
 
 
 # A language edition is one more line, e.g. Edition("notebooks/ko", False, "ko") and
-# Edition("instructor/ko", True, "ko"), once the lessons carry lang="ko" markdown cells.
+# Edition("instructor/ko", True, "ko"), once the lessons carry lang="en"/lang="ko" cells.
 EDITIONS = (Edition("notebooks", solutions=False), Edition("instructor", solutions=True))
 
 
@@ -130,18 +131,14 @@ def read_lesson(path: Path) -> list[nbformat.NotebookNode]:
 
 
 def select_language(cells: list, lang: str) -> list:
-    """The cells of one language: a cell marked lang=L replaces the cell before it in the
-    L edition and is left out of the others."""
-    out: list = []
+    """The cells of one language: unmarked cells are in every edition, a cell marked lang=L
+    only in the editions of language L."""
+    out = []
     for cell in cells:
-        cell = copy.deepcopy(cell)
-        cell_lang = cell.metadata.pop("lang", None)
-        if cell_lang is None:
+        if cell.metadata.get("lang", lang) == lang:
+            cell = copy.deepcopy(cell)
+            cell.metadata.pop("lang", None)
             out.append(cell)
-        elif cell_lang == lang:
-            if not out:
-                raise LessonError(f"cell {cell.id}: lang={lang} needs a cell to translate")
-            out[-1] = cell
     return out
 
 
