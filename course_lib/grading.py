@@ -508,11 +508,11 @@ def _ref_for_unreadable(raw: bytes, refs: list[Reference] | None) -> Reference |
 
 
 def course_references() -> list[Reference]:
-    """Instructor notebooks shipped with the course (`notebooks/*.ipynb` of this checkout)."""
+    """Instructor notebooks shipped with the course (`instructor/*.ipynb` of this checkout)."""
     from course_lib import config
 
     refs = []
-    for path in sorted((config.repo_root() / "notebooks").glob("*.ipynb")):
+    for path in sorted((config.repo_root() / "instructor").glob("*.ipynb")):
         try:
             ref = Reference.from_notebook(_read_nb(path), path)
         except Exception:
@@ -1124,7 +1124,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
                              f"(default {DEFAULT_TOTAL:g})")
     parser.add_argument("--reference", action="append", metavar="NOTEBOOK",
                         help="handed-out notebook(s) whose check cells are trusted "
-                             "(default: notebooks/ of this course; 'none' to disable)")
+                             "(default: instructor/ of this course; 'none' to disable)")
     parser.add_argument("--jobs", type=_jobs, default=None,
                         help="submissions graded at once (default: 2 on 2 cores, half the "
                              f"cores on bigger machines, at most {MAX_DEFAULT_JOBS})")

@@ -163,7 +163,7 @@ def test_student_version_drops_outputs_that_reveal_an_answer():
 
 
 def test_course_notebook_02_hides_the_maxout_shapes_from_students():
-    nb = _nb(ROOT / "notebooks" / "02_gan_vs_cgan_maxout.ipynb")
+    nb = _nb(ROOT / "instructor" / "02_gan_vs_cgan_maxout.ipynb")
     student, _ = grading.make_student(nb)
     revealing = [i for i, c in enumerate(nb.cells)
                  if "reveals-answer" in c.metadata.get("tags", [])]
@@ -202,7 +202,7 @@ def test_student_cli_writes_and_checks(tmp_path, capsys):
     assert "OUT OF DATE" in capsys.readouterr().out
 
 
-COURSE_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*.ipynb"))
+COURSE_NOTEBOOKS = sorted((ROOT / "instructor").glob("[0-9][0-9]*.ipynb"))
 
 
 @pytest.mark.parametrize("path", COURSE_NOTEBOOKS, ids=lambda p: p.name)

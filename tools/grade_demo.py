@@ -4,7 +4,7 @@
     python tools/grade_demo.py [--work DIR] [--timeout 90] [--total-timeout 900] [--jobs 2]
                                [--budget 1500] [--run-all]
 
-Builds a class of submissions from `notebooks/02_gan_vs_cgan_maxout.ipynb`, runs ONE
+Builds a class of submissions from `instructor/02_gan_vs_cgan_maxout.ipynb`, runs ONE
 `python -m course_lib grade` over them (a real subprocess, as an instructor would), times it,
 prints the CSV and checks the outcome:
 
@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO))
 
 from course_lib import grading  # noqa: E402
 
-NOTEBOOK = REPO / "notebooks" / "02_gan_vs_cgan_maxout.ipynb"
+NOTEBOOK = REPO / "instructor" / "02_gan_vs_cgan_maxout.ipynb"
 WRONG_ANSWERS = {  # answer cell grade_id -> replacement for the student placeholder
     "02-q1-answer": 'q1_answer = "b"',
     "02-q2-answer": 'q2_answer = "b"',

@@ -1,0 +1,990 @@
+# %% [markdown] id="nb03-00"
+# # 03 · Pix2Pix: from label maps to facade photos
+#
+# In notebooks 01 and 02 a generator turned *noise* (and, for the cGAN, a digit label) into an
+# image. Here the condition becomes a whole **image**: we give the network a colour-coded label
+# map of a building and ask it for a photo of that building. This is **Pix2Pix** (Isola et al.,
+# *Image-to-Image Translation with Conditional Adversarial Networks*, CVPR 2017).
+#
+# What you will build and see:
+#
+# 1. the paired-image data pipeline (load, resize, random crop, normalise, random jitter);
+# 2. the building blocks `downsample` / `upsample` and the **U-Net generator** (54 M parameters);
+# 3. why a pixel loss alone gives blurry pictures, and the **L1 + cGAN** loss that fixes it;
+# 4. the **PatchGAN discriminator**, which judges 70×70 patches instead of the whole image;
+# 5. a checkpointed training loop with TensorBoard logging, then predictions on test images,
+#    and a generator trained much longer (loaded from the course's pretrained weights).
+#
+# **Fast mode** (`COURSE_FAST=1`, used by CI and CPU laptops) trains for a handful of steps
+# only, so the predictions of the model trained *here* still look like noise: that is expected.
+# The full lesson (40 000 steps) takes roughly an hour or two on a Colab GPU.
+
+# %% id="nb03-01"
+# NBVAL_IGNORE_OUTPUT
+# Make `course_lib` importable. On Colab: clone the course and install it. Locally it is
+# normally installed already (`pip install -e .`); if not, use the checkout around us.
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# Hide TensorFlow's C++ info/warning chatter (errors still show). Must precede its import.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+if importlib.util.find_spec("course_lib") is None:
+    if "google.colab" in sys.modules:
+        repo = Path("/content/gan-to-pix2pix")
+        if not repo.exists():
+            subprocess.run(["git", "clone", "-q",
+                            "https://github.com/gan-course/gan-to-pix2pix", str(repo)],
+                           check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
+                       check=True)
+    else:
+        repo = Path.cwd().parent  # running from notebooks/ inside a checkout
+    # An editable install is only seen by new processes: make it visible to this kernel.
+    sys.path.insert(0, str(repo))
+    importlib.invalidate_caches()
+import course_lib
+
+print("course_lib", course_lib.__version__)
+
+# %% id="nb03-02"
+# NBVAL_IGNORE_OUTPUT
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from IPython import display
+
+from course_lib import config, data, evaluation, losses, quiz, viz, weights
+
+SEED = 42
+keras.utils.set_random_seed(SEED)  # seeds Python's random, NumPy and TensorFlow at once
+# %config InlineBackend.figure_formats = ["jpeg"]  # photos: far smaller notebooks than PNG
+plt.rcParams["figure.dpi"] = 72
+print(config.describe())  # fast or full mode, GPU or CPU, where the data is
+
+# %% [markdown] id="nb03-03"
+# ## 1. Image-to-image translation
+#
+# Many vision tasks take an image and return an image of the same scene: label map →
+# photo, edges → photo, day → night, black-and-white → colour, aerial photo → map. Each one
+# is a mapping $G: x \mapsto y$ learned from **pairs** $(x, y)$ that show the same scene in
+# both forms. Pix2Pix handles all of them with one recipe; only the training pairs change.
+#
+# The recipe is the conditional GAN of notebook 02 with the label replaced by the input
+# image $x$:
+#
+# * the **generator** $G$ reads $x$ and produces $G(x)$;
+# * the **discriminator** $D$ sees a *pair*: either $(x, y)$ (a real photo for this label
+#   map) or $(x, G(x))$ (a generated one), and says which.
+#
+# Seeing the pair is what makes it *conditional*: a realistic photo that does not match the
+# label map must be rejected too. The adversarial part of the objective is
+#
+# $$\mathcal{L}_{cGAN}(G, D) = \mathbb{E}_{x,y}\big[\log D(x, y)\big]
+#   + \mathbb{E}_{x}\big[\log\big(1 - D(x, G(x))\big)\big].$$
+#
+# There is no noise vector $z$. The authors tried feeding noise and found the generator
+# simply learned to ignore it; the only randomness left in Pix2Pix is **dropout** in the
+# generator, which stays on even when we make predictions (section 9 explains why).
+#
+# ## 2. The data: CMP facades
+#
+# The facades set (Tyleček & Šára, CTU Prague, as packaged for pix2pix) has 400 training,
+# 100 validation and 106 test files. Each file is one 512×256 JPEG with the two images side
+# by side. Always check which half is which before writing a loader:
+
+# %% id="nb03-04"
+try:
+    train_files = data.facades_files("train")
+    test_files = data.facades_files("test")
+except data.DataError as err:  # no copy and no network: fall back to the tiny sample
+    print(err)
+    train_files = data.facades_files("train", sample=True)
+    test_files = data.facades_files("test", sample=True)
+print(f"{len(train_files)} training pairs, {len(test_files)} test pairs")
+
+# %% id="nb03-05"
+raw = plt.imread(train_files[0])  # uint8 (256, 512, 3): height 256, width 512
+print("one file:", raw.shape, raw.dtype)
+fig, ax = plt.subplots(figsize=(8, 4.3))
+ax.imshow(raw)
+ax.axvline(255.5, color="white", linestyle="--")
+ax.set_title(f"{Path(train_files[0]).name}:  LEFT = photo (the target)   |   "
+             "RIGHT = label map (the input)")
+ax.axis("off")
+plt.show()
+
+# %% [markdown] id="nb03-06"
+# The **left** half is the real photo, which the generator must learn to produce (the
+# *target*, called `real_image` below). The **right** half is the label map, where each
+# colour stands for one of 12 classes (wall, window, door, balcony, …): that is the
+# generator's *input*.
+#
+# ### The input pipeline, step by step
+#
+# Five small functions, each doing one thing. `course_lib.data` has the same functions under
+# the same names (`data.load`, `data.resize`, `data.random_crop`, `data.normalize`,
+# `data.random_jitter`); we write them here so you can read them.
+
+# %% id="nb03-07"
+IMG_HEIGHT, IMG_WIDTH = 256, 256
+BUFFER_SIZE = 400  # the whole training split: a complete shuffle
+BATCH_SIZE = 1  # the paper's choice (see the note on BatchNorm in section 9)
+
+
+def load(image_file):
+    """Pair file -> (input_image, real_image), float32 in [0, 255], each (256, 256, 3)."""
+    image = tf.io.decode_jpeg(tf.io.read_file(image_file))  # (256, 512, 3) uint8
+    half = tf.shape(image)[1] // 2
+    real_image = image[:, :half, :]  # left half: the photo (target)
+    input_image = image[:, half:, :]  # right half: the label map (input)
+    return tf.cast(input_image, tf.float32), tf.cast(real_image, tf.float32)
+
+
+def resize(input_image, real_image, height, width):
+    """Nearest-neighbour resize of both images: label colours stay exact (no blending)."""
+    method = tf.image.ResizeMethod.NEAREST_NEIGHBOR
+    return (tf.image.resize(input_image, [height, width], method=method),
+            tf.image.resize(real_image, [height, width], method=method))
+
+
+def random_crop(input_image, real_image):
+    """The same random 256x256 window from both images.
+
+    Stacking to (2, H, W, 3) and cropping once keeps input and target aligned pixel for
+    pixel; two separate random crops would pair a label map with the wrong photo area.
+    """
+    stacked = tf.stack([input_image, real_image], axis=0)
+    cropped = tf.image.random_crop(stacked, size=[2, IMG_HEIGHT, IMG_WIDTH, 3])
+    return cropped[0], cropped[1]
+
+
+def normalize(input_image, real_image):
+    """[0, 255] -> [-1, 1], the range of the generator's tanh output."""
+    return (input_image / 127.5) - 1, (real_image / 127.5) - 1
+
+
+def random_jitter(input_image, real_image):
+    """The paper's augmentation: upscale to 286x286, random 256x256 crop, 50 % mirror."""
+    input_image, real_image = resize(input_image, real_image, 286, 286)
+    input_image, real_image = random_crop(input_image, real_image)
+    if tf.random.uniform(()) > 0.5:
+        input_image = tf.image.flip_left_right(input_image)
+        real_image = tf.image.flip_left_right(real_image)
+    return input_image, real_image
+
+
+inp, re = load(train_files[0])
+print("input (label map):", inp.shape, inp.dtype, "| target (photo):", re.shape)
+library_pair = data.load(train_files[0])
+print("same tensors as course_lib.data.load:",
+      all(bool(tf.reduce_all(a == b)) for a, b in zip((inp, re), library_pair)))
+
+# %% [markdown] id="nb03-08"
+# Random jitter shows the network a slightly different crop (and sometimes a mirror image)
+# of each pair at every epoch, which matters with only 400 training pairs. Four draws of the
+# same pair; note that the label map and the photo always move together:
+
+# %% id="nb03-09"
+fig, axes = plt.subplots(2, 4, figsize=(10, 5.2))
+for col in range(4):
+    jittered_inp, jittered_re = random_jitter(inp, re)
+    axes[0, col].imshow(jittered_inp / 255.0)
+    axes[1, col].imshow(jittered_re / 255.0)
+    axes[0, col].set_title(f"draw {col + 1}")
+for ax in axes.flat:
+    ax.axis("off")
+axes[0, 0].text(-20, 128, "input", rotation=90, va="center", ha="right")
+axes[1, 0].text(-20, 128, "target", rotation=90, va="center", ha="right")
+fig.suptitle("random_jitter: resize to 286, random 256 crop, random mirror")
+plt.show()
+
+
+# %% [markdown] id="nb03-10"
+# Training examples get the jitter; test examples are only resized, so that a test image
+# gives the same input every time. Both end with `normalize`.
+#
+# > **Pitfall: a training pipeline that forgets its jitter.** One of the write-ups this
+# > lesson grew from defines `random_jitter` carefully, shows the four crops above, and then
+# > writes a `load_image_train` that never calls it. Nothing fails: the network just sees
+# > the identical 400 images every epoch and over-fits sooner. A one-line check catches it:
+# > load the same file twice and compare.
+
+# %% id="nb03-11"
+def load_image_train(image_file):
+    """Training example: load -> random_jitter -> normalize; (256, 256, 3) each, [-1, 1]."""
+    input_image, real_image = load(image_file)
+    input_image, real_image = random_jitter(input_image, real_image)
+    return normalize(input_image, real_image)
+
+
+def load_image_test(image_file):
+    """Test example: load -> resize to 256x256 -> normalize. Deterministic."""
+    input_image, real_image = load(image_file)
+    input_image, real_image = resize(input_image, real_image, IMG_HEIGHT, IMG_WIDTH)
+    return normalize(input_image, real_image)
+
+
+def load_image_train_forgetful(image_file):
+    """The bug to avoid: a 'training' loader without random_jitter."""
+    return normalize(*load(image_file))
+
+
+def same_twice(loader, image_file):
+    first, second = loader(image_file)[0], loader(image_file)[0]
+    return bool(tf.reduce_all(first == second))
+
+
+first_file = train_files[0]
+print("forgetful loader gives the same example twice:",
+      same_twice(load_image_train_forgetful, first_file))
+print("load_image_train gives the same example twice: ",
+      same_twice(load_image_train, first_file))
+# The library's pipeline: two epochs of one file through data.pix2pix_dataset.
+two_epochs = list(data.pix2pix_dataset(train_files[:1], training=True).repeat(2))
+print("data.pix2pix_dataset repeats its first epoch:  ",
+      bool(tf.reduce_all(two_epochs[0][0] == two_epochs[1][0])))
+
+# %% [markdown] id="nb03-12"
+# (A detail worth knowing: with a global seed, every *new* iterator over a `tf.data`
+# pipeline replays the same random numbers. Epochs inside one iterator, as in
+# `dataset.repeat()` during training, do differ, which is what the last line checks.)
+#
+# Now the `tf.data` pipelines. In fast mode we keep only a few files so the notebook runs
+# in minutes; `course_lib.data.pix2pix_dataset(files, training)` builds the same pipeline
+# (and caches the encoded files in memory).
+
+# %% id="nb03-13"
+train_subset = train_files[:config.pick(None, 20)]  # all 400 in full mode
+test_subset = test_files[:config.pick(None, 5)]
+
+train_dataset = tf.data.Dataset.from_tensor_slices(train_subset)
+train_dataset = train_dataset.map(load_image_train, num_parallel_calls=tf.data.AUTOTUNE)
+train_dataset = train_dataset.shuffle(BUFFER_SIZE).batch(BATCH_SIZE)
+
+test_dataset = tf.data.Dataset.from_tensor_slices(test_subset)
+test_dataset = test_dataset.map(load_image_test).batch(BATCH_SIZE)
+
+print(train_dataset.element_spec)  # two float32 tensors of shape (batch, 256, 256, 3)
+
+
+# %% [markdown] id="nb03-14"
+# ## 3. Building blocks: `downsample` and `upsample`
+#
+# Both networks are stacks of two small blocks.
+#
+# * `downsample(filters, size)`: a strided convolution (stride 2 halves height and width),
+#   then BatchNorm, then LeakyReLU. No bias in the convolution: BatchNorm's learned shift
+#   does that job.
+# * `upsample(filters, size)`: a strided *transposed* convolution (doubles height and
+#   width), BatchNorm, optional Dropout(0.5), then ReLU.
+#
+# Every kernel starts from $\mathcal{N}(0, 0.02)$, as in the paper. `course_lib.models`
+# has the same two functions.
+
+# %% id="nb03-15"
+def downsample(filters, size, apply_batchnorm=True):
+    """Conv2D(stride 2) -> [BatchNorm] -> LeakyReLU: (N, H, W, C) -> (N, H/2, W/2, F)."""
+    block = keras.Sequential()
+    block.add(keras.layers.Conv2D(
+        filters, size, strides=2, padding="same",
+        kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02), use_bias=False))
+    if apply_batchnorm:
+        block.add(keras.layers.BatchNormalization())
+    block.add(keras.layers.LeakyReLU())
+    return block
+
+
+def upsample(filters, size, apply_dropout=False):
+    """Conv2DTranspose(stride 2) -> BatchNorm -> [Dropout 0.5] -> ReLU: doubles H and W."""
+    block = keras.Sequential()
+    block.add(keras.layers.Conv2DTranspose(
+        filters, size, strides=2, padding="same",
+        kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02), use_bias=False))
+    block.add(keras.layers.BatchNormalization())
+    if apply_dropout:
+        block.add(keras.layers.Dropout(0.5))  # Pix2Pix's only source of noise
+    block.add(keras.layers.ReLU())
+    return block
+
+
+down_model = downsample(3, 4)
+down_result = down_model(inp[tf.newaxis, ...])  # add a batch axis: (1, 256, 256, 3)
+print("downsample(3, 4):", down_result.shape)
+up_model = upsample(3, 4)
+up_result = up_model(down_result)
+print("upsample(3, 4):  ", up_result.shape)
+
+# %% [markdown] id="nb03-16"
+# ## 4. The generator: encoder–decoder, then U-Net
+#
+# A plain **encoder–decoder** squeezes the 256×256 input through eight `downsample` blocks
+# down to a 1×1×512 *bottleneck*, then eight upsampling steps bring it back to 256×256×3.
+# Everything the output needs has to pass through those 512 numbers. For translation that
+# is wasteful: the input and the output share their layout (a window in the label map is a
+# window, at the same place, in the photo), and fine positional detail is exactly what a
+# bottleneck throws away.
+#
+# The **U-Net** (Ronneberger et al., 2015) adds **skip connections**: decoder step $i$ gets
+# its upsampled features *concatenated* with the encoder features of the same size, so
+# edges and positions can go straight across. The paper's figure comparing the two shows
+# the U-Net's results as much sharper, with either loss.
+#
+# | encoder (downsample) | shape | | decoder (upsample) + skip | shape after concat |
+# |---|---|---|---|---|
+# | 64, no BN | 128×128×64 | | 512, dropout | 2×2×1024 |
+# | 128 | 64×64×128 | | 512, dropout | 4×4×1024 |
+# | 256 | 32×32×256 | | 512, dropout | 8×8×1024 |
+# | 512 | 16×16×512 | | 512 | 16×16×1024 |
+# | 512 | 8×8×512 | | 256 | 32×32×512 |
+# | 512 | 4×4×512 | | 128 | 64×64×256 |
+# | 512 | 2×2×512 | | 64 | 128×128×128 |
+# | 512 | 1×1×512 | | last: transposed conv, 3, tanh | 256×256×3 |
+#
+# The first encoder block has no BatchNorm (normalising the raw image would throw away its
+# overall brightness and colour). The first three decoder blocks use dropout.
+
+# %% id="nb03-17"
+OUTPUT_CHANNELS = 3
+
+
+def Generator():
+    """U-Net generator: (N, 256, 256, 3) label map -> (N, 256, 256, 3) photo in [-1, 1]."""
+    inputs = keras.layers.Input(shape=[256, 256, 3])
+    down_stack = [
+        downsample(64, 4, apply_batchnorm=False),  # (N, 128, 128, 64)
+        downsample(128, 4),  # (N, 64, 64, 128)
+        downsample(256, 4),  # (N, 32, 32, 256)
+        downsample(512, 4),  # (N, 16, 16, 512)
+        downsample(512, 4),  # (N, 8, 8, 512)
+        downsample(512, 4),  # (N, 4, 4, 512)
+        downsample(512, 4),  # (N, 2, 2, 512)
+        downsample(512, 4),  # (N, 1, 1, 512)  the bottleneck
+    ]
+    up_stack = [
+        upsample(512, 4, apply_dropout=True),  # (N, 2, 2, 1024) with its skip
+        upsample(512, 4, apply_dropout=True),  # (N, 4, 4, 1024)
+        upsample(512, 4, apply_dropout=True),  # (N, 8, 8, 1024)
+        upsample(512, 4),  # (N, 16, 16, 1024)
+        upsample(256, 4),  # (N, 32, 32, 512)
+        upsample(128, 4),  # (N, 64, 64, 256)
+        upsample(64, 4),  # (N, 128, 128, 128)
+    ]
+    last = keras.layers.Conv2DTranspose(
+        OUTPUT_CHANNELS, 4, strides=2, padding="same", activation="tanh",
+        kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02))  # (N, 256, 256, 3)
+
+    x = inputs
+    skips = []
+    for down in down_stack:  # encoder: remember every feature map
+        x = down(x)
+        skips.append(x)
+    skips = reversed(skips[:-1])  # the 1x1 bottleneck has no partner
+    for up, skip in zip(up_stack, skips):  # decoder: upsample, then concatenate the skip
+        x = up(x)
+        x = keras.layers.Concatenate()([x, skip])
+    return keras.Model(inputs=inputs, outputs=last(x))
+
+
+generator = Generator()
+print(f"generator parameters: {generator.count_params():,}")
+print("output shape:", generator.output_shape)
+
+
+# %% [markdown] id="nb03-18"
+# 54.4 million parameters, 218 MB in float32. The library's
+# `course_lib.models.unet_generator()` builds the same network (the tests check that the
+# counts agree). Untrained, it turns a label map into a faint, noisy copy of its shapes:
+
+# %% id="nb03-19"
+def generate_images(model, test_input, target):
+    """Show Input / Ground Truth / Predicted for the first image of a batch."""
+    prediction = model(test_input, training=True)  # training=True: see section 9
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.9))
+    for ax, image, title in zip(axes, (test_input[0], target[0], prediction[0]),
+                                ("Input Image", "Ground Truth", "Predicted Image")):
+        ax.imshow(image * 0.5 + 0.5)  # [-1, 1] -> [0, 1] for display
+        ax.set_title(title)
+        ax.axis("off")
+    plt.show()
+
+
+example_input, example_target = next(iter(test_dataset))
+generate_images(generator, example_input, example_target)
+
+# %% [markdown] id="nb03-20"
+# ## 5. The loss: why a pixel loss alone gives blur, and what the GAN term adds
+#
+# Suppose we trained the generator alone, with a pixel-wise loss against the real photo.
+# A label map does not decide everything: it says *where* the windows are, not the exact
+# brick texture, the reflections or the colour of the wall. For one input there are many
+# plausible photos. The prediction that minimises the expected **squared** error (L2) over
+# those photos is their per-pixel **mean**; for the **absolute** error (L1) it is their
+# per-pixel **median**. When the plausible photos disagree about a detail, mean and median
+# both wash it out.
+#
+# A toy experiment with one row of pixels makes this concrete. Five hundred "plausible
+# photos" share a wall edge (a *low-frequency* structure fixed by the label map) and carry a
+# stripe texture whose position is random (a *high-frequency* detail the input does not pin
+# down):
+
+# %% id="nb03-21"
+x_pos = np.linspace(0.0, 1.0, 300)
+rng = np.random.default_rng(0)
+edge = np.where(x_pos < 0.35, -0.6, 0.3)  # every sample agrees on this
+phases = rng.uniform(0.0, 1.0, size=(500, 1))
+stripes = 0.4 * np.sin(2 * np.pi * (14 * x_pos + phases)) * (x_pos >= 0.35)
+samples = edge + stripes  # (500, 300): 500 plausible rows of pixels
+
+best_l2 = samples.mean(axis=0)  # minimises the expected squared error
+best_l1 = np.median(samples, axis=0)  # minimises the expected absolute error
+
+fig, ax = plt.subplots(figsize=(9, 3.5))
+for row in samples[:3]:
+    ax.plot(x_pos, row, color="0.75", linewidth=1)
+ax.plot([], [], color="0.75", label="three of the plausible targets")
+ax.plot(x_pos, best_l2, linewidth=2.5, label="best under L2 (mean)")
+ax.plot(x_pos, best_l1, "--", linewidth=2, label="best under L1 (median)")
+ax.set_xlabel("position along the row")
+ax.set_ylabel("pixel value")
+ax.legend(loc="lower right")
+ax.set_title("Pixel losses keep the edge and erase the texture")
+plt.show()
+print(f"stripe amplitude in the targets: {np.ptp(samples[0, 200:]) / 2:.2f}, "
+      f"in the L2 answer: {np.ptp(best_l2[200:]) / 2:.2f}, "
+      f"in the L1 answer: {np.ptp(best_l1[200:]) / 2:.2f}")
+
+# %% [markdown] id="nb03-22"
+# Both "optimal" answers are flat where the targets have texture: the pixel loss is happy
+# with a blurry average. A discriminator, on the other hand, would spot at once that no
+# real photo looks like that flat line. So Pix2Pix splits the work:
+#
+# * the **cGAN term** takes care of the **high frequencies**: local texture and sharpness
+#   must look real to a discriminator;
+# * an **L1 term** takes care of the **low frequencies**: colours and layout must match
+#   the ground truth (L1 rather than L2 because it blurs a little less);
+#
+# $$G^{*} = \arg\min_G \max_D \; \mathcal{L}_{cGAN}(G, D) + \lambda\, \mathcal{L}_{L1}(G),
+# \qquad \mathcal{L}_{L1}(G) = \mathbb{E}_{x,y}\big[\lVert y - G(x)\rVert_1\big],
+# \qquad \lambda = 100.$$
+#
+# Why such a large $\lambda$? In $[-1, 1]$ units the mean absolute error of a reasonable
+# prediction is a few tenths, while the cross-entropy term is around 0.7–1; $\lambda = 100$
+# makes "match the target" the main force and lets the GAN term add detail on top.
+#
+# As in notebooks 01–02, the discriminator outputs **logits**, so the cross-entropy is
+# computed `from_logits=True`. The generator's GAN term asks $D$ to label its pair as real:
+#
+# $$\text{gan\_loss} = \mathrm{BCE}\big(\mathbf{1},\ D(x, G(x))\big), \qquad
+# \text{total} = \text{gan\_loss} + \lambda \cdot \operatorname{mean}\lvert y - G(x)\rvert.$$
+#
+# ### Quiz 4
+#
+# Before you write that loss, a question about the generator on its own:
+
+# %% id="nb03-23"
+quiz.ask("03-q4")
+
+# %% id="nb03-24" tags=["answer"] grade_id="03-q4-answer"
+# Your answer to 03-q4: the letter of one option, e.g. "a"
+### BEGIN SOLUTION
+q4_answer = quiz.sealed("393d2d2f7e6b4f0e191ca5b5b6030732ff8cfda5717695e7933d7cdd962c8090")
+### END SOLUTION
+
+# %% id="nb03-25" tags=["check"] grade_id="03-q4"
+quiz.check("03-q4", q4_answer)
+
+# %% [markdown] id="nb03-26"
+# ### Exercise 03-ex1: the generator loss
+#
+# Complete `generator_loss` below. It receives the discriminator's logits for the generated
+# pair, the generated image and the target, and returns `(total_gen_loss, gan_loss, l1_loss)`.
+# Use `loss_object` (binary cross-entropy on logits) and `LAMBDA`, defined here. Do not
+# assume 30×30 logits or 256×256 images: the check calls it on small tensors.
+#
+# The rest of the notebook trains with `course_lib.losses.pix2pix_generator_loss`, the same
+# formula, so the lesson keeps running whatever state your answer is in.
+
+# %% id="nb03-27"
+LAMBDA = 100
+loss_object = keras.losses.BinaryCrossentropy(from_logits=True)
+
+
+# %% id="nb03-28" tags=["answer"] grade_id="03-ex1-answer"
+def generator_loss(disc_generated_output, gen_output, target):
+    """Pix2Pix generator loss -> (total_gen_loss, gan_loss, l1_loss).
+
+    disc_generated_output: D's logits for (input, G(input)), e.g. (1, 30, 30, 1).
+    gen_output, target: images in [-1, 1], e.g. (1, 256, 256, 3).
+    """
+    ### BEGIN SOLUTION
+    gan_loss = loss_object(tf.ones_like(disc_generated_output), disc_generated_output)
+    l1_loss = tf.reduce_mean(tf.abs(target - gen_output))
+    total_gen_loss = gan_loss + LAMBDA * l1_loss
+    return total_gen_loss, gan_loss, l1_loss
+    ### END SOLUTION
+
+
+# %% id="nb03-29" tags=["check"] grade_id="03-ex1"
+quiz.check_exercise("03-ex1", generator_loss)
+
+
+# %% [markdown] id="nb03-30"
+# ## 6. The discriminator: PatchGAN
+#
+# The DCGAN discriminator of notebook 01 returned **one** number per image. Pix2Pix's
+# discriminator returns a **grid** of numbers: each output unit looks at one patch of the
+# input pair and says whether *that patch* is real. The L1 term already guarantees the
+# large-scale structure, so the discriminator only has to police local texture, and a
+# patch-level judge is enough for that. It is also smaller and works on any image size.
+#
+# The architecture: the input pair is concatenated to 6 channels, three `downsample`
+# blocks (64, 128, 256) go from 256×256 to 32×32, then two stride-1 4×4 convolutions
+# (512 channels with BatchNorm and LeakyReLU, then 1 channel) each preceded by one pixel
+# of zero padding, ending at **30×30 logits**.
+#
+# Which input pixels does one of those 900 outputs see? Walk back from one output unit:
+# a $k\times k$ convolution with stride $s$ turns a field of $r$ units into
+# $r\cdot s + (k - s)$ units of its input.
+
+# %% id="nb03-31"
+def receptive_field(conv_stack):
+    """Input pixels seen by one output unit of stacked (kernel, stride) convolutions."""
+    field = 1
+    for kernel, stride in reversed(conv_stack):
+        field = field * stride + (kernel - stride)
+    return field
+
+
+print("Pix2Pix PatchGAN (3 strided + 2 stride-1 convs):",
+      receptive_field([(4, 2)] * 3 + [(4, 1)] * 2), "pixels")
+print()
+print("strided blocks | patch seen | output grid for a 256x256 input")
+for n_down in range(1, 6):
+    field = receptive_field([(4, 2)] * n_down + [(4, 1)] * 2)
+    grid = 256 // 2**n_down - 2  # each stride-1 conv: +2 padding, -3 for the 4x4 kernel
+    print(f"{n_down:>14} | {field:>4} x {field:<4} | {grid} x {grid}")
+
+
+# %% [markdown] id="nb03-32"
+# Each logit judges a **70×70** patch; neighbouring logits look at overlapping patches
+# 8 pixels apart. The paper compared the patch sizes on cityscapes:
+#
+# | discriminator | patch | what happened |
+# |---|---|---|
+# | PixelGAN | 1×1 | better colours, but no effect on sharpness |
+# | PatchGAN | 16×16 | sharp, but tiling artefacts |
+# | **PatchGAN** | **70×70** | **sharp and coherent: the default** |
+# | ImageGAN | 286×286 (all of it) | no better than 70×70; more parameters, harder to train |
+#
+# The discriminator in code (its library twin: `course_lib.models.patchgan_discriminator()`):
+
+# %% id="nb03-33"
+def Discriminator():
+    """PatchGAN: [input, target], each (N, 256, 256, 3) -> logits (N, 30, 30, 1)."""
+    init = keras.initializers.RandomNormal(0.0, 0.02)
+    inp = keras.layers.Input(shape=[256, 256, 3], name="input_image")
+    tar = keras.layers.Input(shape=[256, 256, 3], name="target_image")
+    x = keras.layers.Concatenate()([inp, tar])  # (N, 256, 256, 6)
+    x = downsample(64, 4, apply_batchnorm=False)(x)  # (N, 128, 128, 64)
+    x = downsample(128, 4)(x)  # (N, 64, 64, 128)
+    x = downsample(256, 4)(x)  # (N, 32, 32, 256)
+    x = keras.layers.ZeroPadding2D()(x)  # (N, 34, 34, 256)
+    x = keras.layers.Conv2D(512, 4, strides=1, kernel_initializer=init,
+                            use_bias=False)(x)  # (N, 31, 31, 512)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.LeakyReLU()(x)
+    x = keras.layers.ZeroPadding2D()(x)  # (N, 33, 33, 512)
+    logits = keras.layers.Conv2D(1, 4, kernel_initializer=init)(x)  # (N, 30, 30, 1)
+    return keras.Model(inputs=[inp, tar], outputs=logits)
+
+
+discriminator = Discriminator()
+discriminator.summary(line_length=90)
+
+# %% [markdown] id="nb03-34"
+# 2,770,433 parameters, twenty times fewer than the generator. Its output for one
+# (label map, generated image) pair is a 30×30 map of logits. We draw it with a
+# **diverging** colour map centred on 0 (`course_lib.viz.patch_heatmap`): red patches are
+# judged *real*, blue ones *fake*, white means undecided. Untrained, the map is noise
+# around 0; after training, blue spots point at the regions that give a fake away.
+
+# %% id="nb03-35"
+gen_output = generator(example_input, training=True)  # (1, 256, 256, 3)
+disc_out = discriminator([example_input, gen_output], training=False)
+print("discriminator output:", disc_out.shape)
+viz.patch_heatmap(disc_out[0], title="untrained PatchGAN:\n(label map, generated photo)")
+plt.show()
+
+
+# %% [markdown] id="nb03-36"
+# The discriminator's loss is the one from notebook 01, averaged over all 900 patches:
+# real pairs should score 1 and generated pairs 0.
+#
+# $$\mathcal{L}_D = \mathrm{BCE}\big(\mathbf{1},\ D(x, y)\big)
+#   + \mathrm{BCE}\big(\mathbf{0},\ D(x, G(x))\big)$$
+#
+# Written out per patch, with $D_{ij}$ the logit of the patch in row $i$, column $j$ and
+# $\sigma$ the sigmoid, each term is a mean over the grid:
+#
+# $$\mathrm{BCE}\big(\mathbf{1},\ D(x, y)\big) = -\frac{1}{30 \cdot 30}
+#   \sum_{i,j} \log \sigma\big(D_{ij}(x, y)\big), \qquad
+#   \mathrm{BCE}\big(\mathbf{0},\ D(x, G(x))\big) = -\frac{1}{30 \cdot 30}
+#   \sum_{i,j} \log\Big(1 - \sigma\big(D_{ij}(x, G(x))\big)\Big).$$
+#
+# So the PatchGAN is a classifier applied to every 70×70 window at once, and its verdict
+# on an image is the average verdict of its windows. The generator's GAN term uses the
+# same average with target $\mathbf{1}$.
+
+# %% id="nb03-37"
+def discriminator_loss(disc_real_output, disc_generated_output):
+    """BCE(1, D(x, y)) + BCE(0, D(x, G(x))), averaged over every patch logit."""
+    real_loss = loss_object(tf.ones_like(disc_real_output), disc_real_output)
+    generated_loss = loss_object(tf.zeros_like(disc_generated_output),
+                                 disc_generated_output)
+    return real_loss + generated_loss
+
+
+# %% [markdown] id="nb03-38"
+# ## 7. Optimizers, checkpoints and TensorBoard
+#
+# Both networks use Adam with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$, as in the
+# paper.
+#
+# > **Pitfall (Keras 3): one optimizer per network.** Older tutorials sometimes reuse one
+# > optimizer object for several models. In Keras 3 an optimizer *binds* to the variables
+# > it first updates (it creates its moment estimates for exactly those), so a second set
+# > of variables is refused:
+
+# %% id="nb03-39"
+shared = keras.optimizers.Adam(2e-4, beta_1=0.5)
+layer_a, layer_b = keras.layers.Dense(2), keras.layers.Dense(2)
+layer_a.build((None, 3))
+layer_b.build((None, 3))
+shared.apply_gradients([(tf.ones_like(v), v) for v in layer_a.trainable_variables])
+try:
+    shared.apply_gradients([(tf.ones_like(v), v) for v in layer_b.trainable_variables])
+except ValueError as err:
+    print("ValueError:", next(s for s in str(err).split(". ") if "can only be called" in s))
+
+# %% [markdown] id="nb03-40"
+# So the generator and the discriminator each get their own optimizer. A
+# `tf.train.Checkpoint` saves all four objects (both networks and both optimizers, whose
+# moment estimates are part of the training state), so a run can resume exactly where it
+# stopped. In fast mode the run folder is a fresh temporary one, so every execution starts
+# from scratch; in full mode it lives in `runs/` at the top of the repository.
+
+# %% id="nb03-41"
+generator_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+discriminator_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-facades-")) if config.is_fast()
+           else config.repo_root() / "runs" / "03_pix2pix_facades")
+checkpoint_dir = RUN_DIR / "training_checkpoints"
+checkpoint_prefix = str(checkpoint_dir / "ckpt")
+checkpoint = tf.train.Checkpoint(generator_optimizer=generator_optimizer,
+                                 discriminator_optimizer=discriminator_optimizer,
+                                 generator=generator, discriminator=discriminator)
+
+log_dir = RUN_DIR / "logs"
+summary_writer = tf.summary.create_file_writer(
+    str(log_dir / "fit" / time.strftime("%Y%m%d-%H%M%S")))
+
+
+# %% [markdown] id="nb03-42"
+# To watch the losses while training runs (Colab or Jupyter), start TensorBoard in a cell
+# of its own *before* the training cell:
+#
+# ```python
+# %load_ext tensorboard
+# %tensorboard --logdir {log_dir}
+# ```
+#
+# ## 8. The training step and the training loop
+#
+# One step, on one (input, target) pair:
+#
+# 1. the generator makes `gen_output` from the label map;
+# 2. the discriminator scores the real pair and the generated pair (30×30 logits each);
+# 3. both losses are computed, each tape gives the gradient for its own network, and each
+#    optimizer updates its own network;
+# 4. the four losses go to TensorBoard.
+#
+# Both networks run with `training=True`, so BatchNorm uses the batch statistics and
+# dropout is active. `course_lib.training.Pix2PixTrainer.train_step` is the same step
+# (notebooks 04 and 05 use it).
+
+# %% id="nb03-43"
+@tf.function
+def train_step(input_image, target, step):
+    """One Pix2Pix update on a batch; returns the four losses."""
+    with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+        gen_output = generator(input_image, training=True)  # (1, 256, 256, 3)
+        # PatchGAN logits, (1, 30, 30, 1) each: the real pair, then the generated pair
+        disc_real_output = discriminator([input_image, target], training=True)
+        disc_generated_output = discriminator([input_image, gen_output], training=True)
+        gen_total_loss, gen_gan_loss, gen_l1_loss = losses.pix2pix_generator_loss(
+            disc_generated_output, gen_output, target, LAMBDA)
+        disc_loss = discriminator_loss(disc_real_output, disc_generated_output)
+
+    generator_gradients = gen_tape.gradient(gen_total_loss, generator.trainable_variables)
+    discriminator_gradients = disc_tape.gradient(disc_loss,
+                                                 discriminator.trainable_variables)
+    generator_optimizer.apply_gradients(zip(generator_gradients,
+                                            generator.trainable_variables))
+    discriminator_optimizer.apply_gradients(zip(discriminator_gradients,
+                                                discriminator.trainable_variables))
+
+    with summary_writer.as_default():
+        tf.summary.scalar("gen_total_loss", gen_total_loss, step=step)
+        tf.summary.scalar("gen_gan_loss", gen_gan_loss, step=step)
+        tf.summary.scalar("gen_l1_loss", gen_l1_loss, step=step)
+        tf.summary.scalar("disc_loss", disc_loss, step=step)
+    return {"gen_total_loss": gen_total_loss, "gen_gan_loss": gen_gan_loss,
+            "gen_l1_loss": gen_l1_loss, "disc_loss": disc_loss}
+
+
+# %% [markdown] id="nb03-44"
+# The loop counts **steps** rather than epochs (with batch 1 and 400 images, 40 000 steps
+# are 100 epochs). Every `sample_every` steps (1000 in the lesson) it clears the output,
+# prints how long the last block took and shows the prediction for a fixed test image; a dot
+# marks every 10 steps; every `checkpoint_every` steps (5000) it saves a checkpoint. It also
+# keeps the losses, for the curves below.
+
+# %% id="nb03-45"
+def fit(train_ds, test_ds, steps, sample_every=1000, checkpoint_every=5000):
+    """Train for `steps` steps; returns the loss history (one entry per step)."""
+    example_input, example_target = next(iter(test_ds.take(1)))
+    history = {"step": [], "gen_total_loss": [], "gen_gan_loss": [], "gen_l1_loss": [],
+               "disc_loss": []}
+    start = time.time()
+    for step, (input_image, target) in train_ds.repeat().take(steps).enumerate():
+        if step % sample_every == 0:
+            display.clear_output(wait=True)
+            if step != 0:
+                print(f"Time taken for {sample_every} steps: "
+                      f"{time.time() - start:.2f} s\n")
+            start = time.time()
+            generate_images(generator, example_input, example_target)
+            print(f"Step: {int(step)}")
+        logs = train_step(input_image, target, step)
+        history["step"].append(int(step) + 1)
+        for name, value in logs.items():
+            history[name].append(float(value))
+        if (step + 1) % 10 == 0:
+            print(".", end="", flush=True)
+        if (step + 1) % checkpoint_every == 0:
+            checkpoint.save(file_prefix=checkpoint_prefix)
+    print(f"\nTime taken for the last {(steps - 1) % sample_every + 1} steps: "
+          f"{time.time() - start:.2f} s")
+    return history
+
+
+# %% [markdown] id="nb03-46"
+# The lesson's numbers: 40 000 steps, a sample every 1000, a checkpoint every 5000. Fast
+# mode: 10 steps, a sample every 5 and one checkpoint at the end. Each step on a CPU takes
+# about a second and a half, and the first one also traces the step into a TensorFlow graph.
+
+# %% id="nb03-47" tags=["skip-grading"]
+# NBVAL_IGNORE_OUTPUT
+STEPS = config.pick(40_000, 10)
+SAMPLE_EVERY = config.pick(1000, 5)
+CHECKPOINT_EVERY = config.pick(5000, 10)
+
+history = fit(train_dataset, test_dataset, STEPS, SAMPLE_EVERY, CHECKPOINT_EVERY)
+
+# %% id="nb03-48" tags=["skip-grading"]
+curves = {name: values for name, values in history.items() if name != "step"}
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+for name in ("gen_total_loss", "gen_l1_loss"):
+    axes[0].plot(history["step"], curves[name], label=name)
+for name in ("gen_gan_loss", "disc_loss"):
+    axes[1].plot(history["step"], curves[name], label=name)
+for ax, title in zip(axes, ("what the generator minimises", "the adversarial game")):
+    ax.set_xlabel("step")
+    ax.set_title(title)
+    ax.legend()
+plt.show()
+
+# %% [markdown] id="nb03-49"
+# How to read these curves over a full run: `gen_l1_loss` falls steadily (the predictions
+# get closer to the photos), while `gen_gan_loss` and `disc_loss` do not converge to zero;
+# they hover, because each network improves against a moving opponent. If `disc_loss`
+# collapses to about 0 for long, the discriminator has won and the generator gets no useful
+# signal. After 10 fast-mode steps the curves are mostly noise.
+#
+# ### Restoring the latest checkpoint
+#
+# After a disconnect, rebuild the models and the checkpoint object (run the cells above
+# except the training cell), then restore:
+
+# %% id="nb03-50" tags=["skip-grading"]
+latest = tf.train.latest_checkpoint(checkpoint_dir)
+checkpoint.restore(latest).assert_existing_objects_matched()
+print("restored", Path(latest).name)
+
+
+# %% [markdown] id="nb03-51"
+# ## 9. Predictions, and why inference uses `training=True`
+#
+# Five test label maps through the generator we just trained:
+
+# %% id="nb03-52" tags=["skip-grading"]
+def prediction_grid(model, dataset, n, title):
+    """n rows of Input / Ground Truth / Predicted from a batched (input, target) dataset."""
+    fig, axes = plt.subplots(n, 3, figsize=(8, 2.7 * n), squeeze=False)
+    for row, (test_input, target) in enumerate(dataset.take(n)):
+        prediction = model(test_input, training=True)
+        for col, image in enumerate((test_input[0], target[0], prediction[0])):
+            axes[row, col].imshow(viz.to_unit(image))
+            axes[row, col].axis("off")
+    for ax, name in zip(axes[0], ("Input", "Ground Truth", "Predicted")):
+        ax.set_title(name)
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+prediction_grid(generator, test_dataset, 5, f"our generator after {STEPS} steps")
+
+# %% [markdown] id="nb03-53"
+# Every prediction in this notebook calls `generator(x, training=True)`, also at test time,
+# as the paper and the official code do. Two reasons:
+#
+# 1. **BatchNorm.** With `training=False`, BatchNorm normalises with *moving averages*
+#    collected during training. With batch size 1 those averages mix the statistics of
+#    thousands of different images and fit none of them; during training, though, each
+#    layer always saw the statistics of the *one* image in its batch. With `training=True`
+#    at test time the network normalises exactly as it did while learning (BatchNorm at
+#    batch size 1 is instance normalisation).
+# 2. **Dropout is the noise.** Pix2Pix has no $z$; dropout is its only randomness, and
+#    the authors keep it on at test time. (It changes the output only a little: Pix2Pix is
+#    close to deterministic, a known limitation.)
+#
+# The short fast-mode run makes point 1 dramatic: after a few steps the moving averages
+# are still close to their initial values, so `training=False` gives a different, worse
+# picture.
+
+# %% id="nb03-54" tags=["skip-grading"]
+test_input, test_target = next(iter(test_dataset))
+with_batch_stats = generator(test_input, training=True)
+with_moving_avgs = generator(test_input, training=False)
+again = generator(test_input, training=True)
+
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.6))
+shown = (test_input[0], test_target[0], with_batch_stats[0], with_moving_avgs[0])
+names = ("Input", "Ground Truth", "training=True", "training=False")
+for ax, image, name in zip(axes, shown, names):
+    ax.imshow(viz.to_unit(image))
+    ax.set_title(name)
+    ax.axis("off")
+plt.show()
+print("two training=True calls differ (dropout noise):",
+      bool(tf.reduce_any(with_batch_stats != again)))
+
+# %% [markdown] id="nb03-55"
+# ### Saving the generator (Keras 3 naming)
+#
+# To keep a trained generator without its optimizer state, save just its weights. Keras 3
+# insists on the `.weights.h5` suffix; the plain `.h5` of older tutorials is refused:
+
+# %% id="nb03-56" tags=["skip-grading"]
+try:
+    generator.save_weights(RUN_DIR / "generator.h5")
+except ValueError as err:
+    print("ValueError:", str(err).split(". Received")[0])
+weights_path = RUN_DIR / "generator.weights.h5"
+generator.save_weights(weights_path)
+print("saved", weights_path.name, f"({weights_path.stat().st_size / 1e6:.0f} MB)")
+
+# %% [markdown] id="nb03-57"
+# `Generator().load_weights(path)` reads it back into a freshly built generator.
+#
+# ## 10. A generator trained for the whole lesson
+#
+# The course ships a facades generator trained with this same code
+# (`course_lib.training.fit`) for as many steps as its model card says. It is stored as int8
+# with one scale per output channel to stay small; `weights.load_pretrained` checks its
+# checksum and architecture before loading it. The card also reports L1, PSNR and SSIM on
+# the 106 test images next to two baselines (`python -m course_lib eval pix2pix-facades`).
+#
+# Predictions use `training=True`, with the dropout masks seeded per image so that the
+# pictures are reproducible (`weights.translate_image`). The last figure repeats the
+# `training=True` / `training=False` comparison of section 9 on this well-trained
+# generator.
+
+# %% id="nb03-58" tags=["skip-grading"]
+# NBVAL_IGNORE_OUTPUT
+if weights.available("pix2pix-facades"):
+    pretrained = weights.load_pretrained("pix2pix-facades")
+    card = weights.read_manifest()["pix2pix-facades"]
+    trained = card.get("training", {})
+    print(f"pretrained generator: {trained.get('steps', '?')} training steps (the lesson "
+          f"plans {trained.get('steps_planned', 40_000)}), on {card.get('hardware')}")
+    print("test-split metrics from its model card:", card.get("metrics") or "not yet")
+    inputs, targets, ours, theirs = [], [], [], []
+    for i, (test_input, target) in enumerate(test_dataset.take(5)):
+        inputs.append(test_input[0].numpy())
+        targets.append(target[0].numpy())
+        ours.append(generator(test_input, training=True)[0].numpy())
+        theirs.append(weights.translate_image(pretrained, test_input[0].numpy(), seed=i))
+    grid = np.stack([v for row in zip(inputs, targets, theirs) for v in row])
+    viz.sample_grid(grid, rows=5, cols=3, size=2.6,
+                    labels=["Input", "Ground Truth", "Pretrained"] * 5)
+    plt.show()
+    photos = viz.to_unit(np.stack(targets))
+    for name, preds in (("trained here", ours), ("pretrained", theirs)):
+        preds = viz.to_unit(np.stack(preds))
+        print(f"{name:>13}: L1 {evaluation.l1_per_image(preds, photos).mean():.3f}, "
+              f"PSNR {evaluation.psnr_per_image(preds, photos).mean():.2f} dB "
+              "(5 test images, [0, 1] scale)")
+    # The BatchNorm argument of section 9, on the well-trained generator:
+    first = inputs[0][None]
+    both = [pretrained(first, training=True)[0], pretrained(first, training=False)[0]]
+    viz.sample_grid(np.stack([inputs[0], targets[0], *both]), rows=1, cols=4, size=3,
+                    labels=["Input", "Ground Truth", "training=True", "training=False"])
+    plt.show()
+else:
+    print("No pretrained pix2pix-facades generator in this copy of the course yet.\n"
+          "Train one with   python -m course_lib train pix2pix-facades\n"
+          "then export it:  python -m course_lib weights export pix2pix-facades "
+          "--checkpoint-dir runs/pix2pix-facades/checkpoints\n"
+          "(or run this notebook in full mode and load RUN_DIR/generator.weights.h5).")
+
+# %% [markdown] id="nb03-59"
+# What to look for in good predictions: windows and doors sit where the label map puts
+# them (that is the L1 term and the skip connections), and walls have texture instead of
+# flat colour (that is the GAN term). Typical failures: smeared areas where the label map
+# is ambiguous, and repeated textures. Remember that PSNR rewards blur: a blurry average
+# can score well while looking wrong, which is why the model card also reports a
+# structure score (a facade parser run on the generated photos).
+#
+# ## Summary
+#
+# * Pix2Pix is a conditional GAN whose condition is an image; the discriminator judges
+#   (input, output) *pairs*.
+# * U-Net skips carry the layout straight from input to output; the bottleneck alone
+#   cannot.
+# * L1 gets the low frequencies right, the PatchGAN term supplies the high frequencies;
+#   $\lambda = 100$ balances them.
+# * Inference runs with `training=True`: per-image BatchNorm statistics, dropout as noise.
+# * Keras 3: one optimizer per network; weight files end in `.weights.h5`.
+#
+# Next, notebook 04 rebuilds these networks with the subclassing API and colours Pokémon
+# sketches. Your graded items so far:
+
+# %% id="nb03-60" tags=["reveals-answer"]
+print(quiz.summary())
+
+# %% id="nb03-61" tags=["skip-grading"]
+if config.is_fast():  # the fast-mode run folder was temporary: free its ~1 GB of files
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
