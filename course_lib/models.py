@@ -71,19 +71,24 @@ class DiscriminatorGAN(keras.Model):
 
     `activation` is the hidden layers' activation: "relu" is the lesson's seed recipe,
     "leaky_relu" (Keras' slope 0.2) keeps a gradient for inputs a unit has switched off.
+    `dropout` > 0 adds Dropout after each hidden layer (as in Goodfellow et al.'s MNIST
+    discriminator): a noisier critic that cannot memorise which samples are real.
     """
 
-    def __init__(self, activation: str = "relu", **kwargs):
+    def __init__(self, activation: str = "relu", dropout: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.flatten = layers.Flatten()
         # A list of layers built in a loop: Keras tracks the list, so the weights are found.
         self.blocks = [layers.Dense(f, activation=activation) for f in (512, 256, 128)]
         self.blocks.append(layers.Dense(1))  # a raw logit: the loss applies the sigmoid
+        self.dropouts = [layers.Dropout(dropout) for _ in range(3)] if dropout else []
 
-    def call(self, x):
+    def call(self, x, training=None):
         x = self.flatten(x)
-        for block in self.blocks:
+        for i, block in enumerate(self.blocks):
             x = block(x)
+            if i < len(self.dropouts):
+                x = self.dropouts[i](x, training=training)
         return x
 
 

@@ -125,10 +125,10 @@ def pokemon_augment(pair, key):
 # Models, optimizers and one compiled chunk of train steps
 # ------------------------------------------------------------------------------------------
 
-def build_pair(name: str, d_activation: str):
+def build_pair(name: str, d_activation: str, d_dropout: float):
     if name == "gan":
         return (models.build(models.GeneratorGAN()),
-                models.build(models.DiscriminatorGAN(activation=d_activation)))
+                models.build(models.DiscriminatorGAN(activation=d_activation, dropout=d_dropout)))
     if name == "cgan":
         return models.build(models.GeneratorCGAN()), models.build(models.DiscriminatorCGAN())
     if name == "dcgan":
@@ -283,7 +283,8 @@ def train(args) -> None:
     epochs = args.epochs or epochs
     steps_per_epoch = n // batch if not pix2pix else n
     total = epochs * steps_per_epoch
-    g, d = build_pair(name, args.d_activation)
+    g, d = build_pair(name, args.d_activation, args.d_dropout)
+    beta_1 = args.beta_1 if args.beta_1 is not None else beta_1
     chunk, g_adam, d_adam = make_chunk(name, g, d, beta_1, args.smooth, args.ema)
     g_tv = [jnp.asarray(v) for v in g.trainable_variables]
     d_tv = [jnp.asarray(v) for v in d.trainable_variables]
@@ -297,7 +298,8 @@ def train(args) -> None:
                "steps_per_epoch": steps_per_epoch, "chunk_steps": chunk_steps,
                "loss_names": (["gen_total", "gen_gan", "gen_l1", "disc"] if pix2pix
                               else ["gen", "disc"]),
-               "d_activation": args.d_activation, "label_smoothing": args.smooth,
+               "d_activation": args.d_activation, "d_dropout": args.d_dropout,
+               "adam_beta_1": beta_1, "label_smoothing": args.smooth,
                "ema_decay": args.ema, "steps": [], "losses": [], "seconds": []}
     frames, frame_steps, snapshot_sum, n_snap = [], [], None, 0
     order = np.concatenate([rng.permutation(n) for _ in range(epochs + 1)])
@@ -402,6 +404,8 @@ def main(argv=None) -> None:
     parser.add_argument("--limit", type=int, help="first N training examples (smoke tests)")
     parser.add_argument("--ema", type=float, default=0.999, help="EMA decay of G's weights")
     parser.add_argument("--d-activation", default="relu", choices=["relu", "leaky_relu"])
+    parser.add_argument("--d-dropout", type=float, default=0.0, help="MLP GAN: D dropout rate")
+    parser.add_argument("--beta-1", type=float, help="Adam beta_1 (default: the lesson's)")
     parser.add_argument("--smooth", type=float, default=1.0,
                         help="real label for D (1.0 = none; 0.9 = one-sided smoothing)")
     args = parser.parse_args(argv)
