@@ -95,3 +95,42 @@ def loss_curves(history: dict[str, Sequence[float]], steps: Sequence[int] | None
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def training_history(name: str, weights_dir: str | Path | None = None):
+    """Show how a shipped pretrained model was trained: its loss curves, one panel per loss
+    (an L1 of 0.15 and a GAN loss of 1.7 do not share a scale), then its progress frames.
+
+    Reads `history/NAME.json` and `history/NAME_frames.png` beside the weights (written by
+    `tools/ship_run.py`); returns the Figure, or None with a printed line when the model
+    ships without a history.
+    """
+    import json
+
+    from course_lib import weights
+
+    folder = weights.resolve_weights_dir(weights_dir) / "history"
+    losses_file, frames_file = folder / f"{name}.json", folder / f"{name}_frames.png"
+    if not losses_file.exists():
+        print(f"{name}: no training history ships with these weights.")
+        return None
+    run = json.loads(losses_file.read_text())
+    values = np.asarray(run["losses"], np.float32)  # (chunks, losses): means over each chunk
+    steps = np.asarray(run["steps"])
+    n = values.shape[1]
+    fig = plt.figure(figsize=(3.2 * n, 5.6))
+    grid = fig.add_gridspec(2, n, height_ratios=(1, 1.1))
+    for i, loss in enumerate(run["loss_names"]):
+        ax = fig.add_subplot(grid[0, i])
+        ax.plot(steps, values[:, i])
+        ax.set_title(loss, fontsize=10)
+        ax.set_xlabel("step")
+    frames = fig.add_subplot(grid[1, :])
+    frames.imshow(plt.imread(frames_file))
+    frames.axis("off")
+    frames.set_title("progress frames: the same inputs, left to right through training",
+                     fontsize=10)
+    fig.suptitle(f"{name}: the real training run ({run['done_steps']:,} steps, "
+                 f"{run['epochs_done']:g} epochs, batch {run['batch_size']})")
+    fig.tight_layout()
+    return fig

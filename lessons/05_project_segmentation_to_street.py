@@ -61,7 +61,7 @@ import tensorflow as tf
 from IPython import display
 from keras import layers
 
-from course_lib import config, data, evaluation, losses, models, quiz, training, viz
+from course_lib import config, data, evaluation, losses, models, quiz, training, viz, weights
 
 SEED = 42
 keras.utils.set_random_seed(SEED)  # seeds Python, NumPy and TensorFlow in one call
@@ -397,6 +397,36 @@ for name, preds in (("U-Net generator", predictions), ("mean training photo", ba
 
 viz.sample_grid(mean_photo[None], rows=1, cols=1, size=2.8, labels=["mean photo"])
 plt.show()
+
+# %% [markdown] id="nb05-26b"
+# ### What done looks like: the reference model
+#
+# The course ships `pix2pix-cityscapes`, the same U-Net and PatchGAN trained with the same
+# L1 + GAN loss and jitter on the 1 000 training pairs, for far longer than a fast-mode run.
+# It colours the same validation maps as yours above, and its model card gives its scores
+# on all 500 validation pairs next to the two trivial baselines: the mean training photo
+# and the label map itself returned as the photo. Your run is judged against these, not
+# against perfection.
+
+# %% id="nb05-26c" tags=["skip-grading"]
+# NBVAL_IGNORE_OUTPUT
+if weights.available("pix2pix-cityscapes"):
+    reference = weights.load_pretrained("pix2pix-cityscapes")
+    print(weights.card_line("pix2pix-cityscapes"))
+    reference_predictions = np.stack([
+        weights.translate_image(reference, image, seed=i) for i, image in
+        enumerate(test_inputs[:rows])])
+    grid = np.stack([image for i in range(rows) for image in
+                     (test_inputs[i], test_targets[i], predictions[i],
+                      reference_predictions[i])])
+    viz.sample_grid(grid, rows=rows, cols=4, size=2.8,
+                    labels=["Input", "Ground Truth", "yours", "reference"] * rows,
+                    title="your generator next to the reference model")
+    plt.show()
+    if viz.training_history("pix2pix-cityscapes") is not None:
+        plt.show()
+else:
+    print(weights.unavailable_reason("pix2pix-cityscapes"))
 
 # %% [markdown] id="nb05-27"
 # (PSNR on $[0, 1]$ images with MAX = 1 equals PSNR on $[-1, 1]$ with MAX = 2: scaling

@@ -113,13 +113,17 @@ def test_pix2pix_report_has_all_numbers_and_baselines():
     report = E.evaluate_pix2pix("pix2pix-facades", generator=tiny, parser=E.facade_parser(),
                                 untrained=tiny, limit=2)
     assert report["n_images"] == 2
-    for block in (report["generator"], report["baselines"]["untrained_generator"],
-                  report["baselines"]["mean_training_photo"]):
+    for block in (report["generator"], *report["baselines"].values()):
         assert set(block) == {"l1", "psnr", "ssim", "parser_pixel_accuracy",
                               "parser_class_accuracy"}
         assert 0 <= block["parser_pixel_accuracy"] <= 1 and block["psnr"] > 0
     assert "parser_pixel_accuracy" in report["real_photos"]
-    assert set(report["bars"]) == {"psnr>=14.0", "psnr_beats_mean_training_photo"}
+    assert set(report["baselines"]) == {"untrained_generator", "mean_training_photo",
+                                        "input_unchanged"}
+    assert set(report["bars"]) == {"psnr>=14.0", "beats_untrained_generator",
+                                   "beats_mean_training_photo", "beats_input_unchanged"}
+    # Returning the label map as the photo is a baseline: its scores are those of the inputs.
+    assert report["split"] == "test"
     assert report["wall_time_s"] > 0
     json.dumps(report, allow_nan=False)
 
