@@ -388,10 +388,10 @@ print(train_dataset.element_spec)  # two float32 tensors of shape (batch, 256, 2
 #
 # 두 네트워크 모두 작은 블록 두 종류를 쌓아 만듭니다.
 #
-# * `downsample(filters, size)`: 스트라이드(stride)가 있는 합성곱(convolution)(stride 2로 높이와
+# * `downsample(filters, size)`: 스트라이드(stride)가 있는 합성곱(convolution, stride 2로 높이와
 #   너비가 절반이 됨), 이어서 BatchNorm, 그리고 LeakyReLU. 합성곱에는 편향(bias)이 없습니다.
 #   BatchNorm이 학습하는 이동(shift) 값이 그 역할을 대신하기 때문입니다.
-# * `upsample(filters, size)`: 스트라이드가 있는 *전치* 합성곱(transposed convolution)(높이와
+# * `upsample(filters, size)`: 스트라이드가 있는 *전치* 합성곱(transposed convolution, 높이와
 #   너비가 두 배가 됨), BatchNorm, 선택적인 Dropout(0.5), 그리고 ReLU.
 #
 # 논문과 마찬가지로 모든 커널은 $\mathcal{N}(0, 0.02)$에서 초기화합니다. `course_lib.models`에도
