@@ -1,4 +1,4 @@
-# %% [markdown] id="nb03-00"
+# %% [markdown] id="nb03-00" lang="en"
 # # 03 · Pix2Pix: from label maps to facade photos
 #
 # In notebooks 01 and 02 a generator turned *noise* (and, for the cGAN, a digit label) into an
@@ -18,6 +18,30 @@
 # **Fast mode** (`COURSE_FAST=1`, used by CI and CPU laptops) trains for a handful of steps
 # only, so the predictions of the model trained *here* still look like noise: that is expected.
 # The full lesson (40 000 steps) takes roughly an hour or two on a Colab GPU.
+
+# %% [markdown] id="nb03-00-ko" lang="ko"
+# # 03 · Pix2Pix: 레이블 맵에서 건물 정면(facade) 사진으로
+#
+# 노트북 01과 02에서는 생성자(generator)가 *노이즈*(cGAN에서는 숫자 레이블도 함께)를 받아 이미지를
+# 만들었습니다. 이번에는 조건(condition)이 아예 **이미지** 한 장이 됩니다. 건물의 구조를 색으로
+# 구분해 칠한 레이블 맵(label map)을 네트워크에 주고, 그 건물의 사진을 만들어 달라고 하는 것이죠.
+# 이것이 바로 **Pix2Pix**입니다(Isola et al., *Image-to-Image Translation with Conditional
+# Adversarial Networks*, CVPR 2017).
+#
+# 이 노트북에서 직접 만들고 확인할 내용:
+#
+# 1. 쌍(pair)으로 된 이미지의 데이터 파이프라인(불러오기, 크기 조정, 무작위 자르기, 정규화, 랜덤
+#    지터(random jitter));
+# 2. 기본 블록 `downsample` / `upsample`과 **U-Net 생성자**(파라미터 5,400만 개);
+# 3. 픽셀 손실(pixel loss)만 쓰면 왜 흐릿한 그림이 나오는지, 그리고 이를 해결하는 **L1 + cGAN**
+#    손실;
+# 4. 이미지 전체 대신 70×70 패치 단위로 판정하는 **패치GAN 판별자**(PatchGAN discriminator);
+# 5. 체크포인트(checkpoint)와 TensorBoard 기록을 갖춘 학습 루프, 테스트 이미지에 대한 예측, 그리고
+#    훨씬 오래 학습된 생성자(코스에서 제공하는 사전 학습 가중치(pretrained weights)에서 불러옴).
+#
+# **빠른 모드**(fast mode, `COURSE_FAST=1`; CI와 CPU만 있는 랩톱에서 사용)에서는 몇 스텝만
+# 학습하므로, *여기서* 학습한 모델의 예측은 여전히 노이즈처럼 보입니다. 정상입니다. 전체 과정(40
+# 000 스텝)은 Colab GPU에서 대략 한두 시간 걸립니다.
 
 # %% id="nb03-01"
 # NBVAL_IGNORE_OUTPUT
@@ -71,7 +95,7 @@ keras.utils.set_random_seed(SEED)  # seeds Python's random, NumPy and TensorFlow
 plt.rcParams["figure.dpi"] = 72
 print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 
-# %% [markdown] id="nb03-03"
+# %% [markdown] id="nb03-03" lang="en"
 # ## 1. Image-to-image translation
 #
 # Many vision tasks take an image and return an image of the same scene: label map →
@@ -102,6 +126,38 @@ print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 # 100 validation and 106 test files. Each file is one 512×256 JPEG with the two images side
 # by side. Always check which half is which before writing a loader:
 
+# %% [markdown] id="nb03-03-ko" lang="ko"
+# ## 1. 이미지-투-이미지 변환(image-to-image translation)
+#
+# 많은 비전 과제가 이미지를 받아 같은 장면의 다른 이미지를 돌려줍니다. 레이블 맵 → 사진,
+# 윤곽선(edge) → 사진, 낮 → 밤, 흑백 → 컬러, 항공 사진 → 지도 같은 것들이죠. 각 과제는 같은 장면을
+# 두 가지 형태로 보여 주는 **쌍** $(x, y)$들로부터 배우는 사상(mapping) $G: x \mapsto y$입니다.
+# Pix2Pix는 이 모든 과제를 하나의 방법으로 다루며, 바뀌는 것은 학습용 쌍뿐입니다.
+#
+# 그 방법은 노트북 02의 조건부 GAN(conditional GAN, cGAN)에서 레이블을 입력 이미지 $x$로 바꾼
+# 것입니다.
+#
+# * **생성자** $G$는 $x$를 읽고 $G(x)$를 만듭니다.
+# * **판별자(discriminator)** $D$는 *쌍*을 봅니다. $(x, y)$(이 레이블 맵에 대한 진짜 사진) 또는
+#   $(x, G(x))$(생성된 사진) 중 하나를 받아 어느 쪽인지 판단합니다.
+#
+# 쌍을 본다는 점이 바로 *조건부*라는 뜻입니다. 사진 자체는 그럴듯해도 레이블 맵과 맞지 않으면 역시
+# 가짜로 판정해야 합니다. 목적 함수(objective function) 중 적대적(adversarial) 부분은 다음과
+# 같습니다.
+#
+# $$\mathcal{L}_{cGAN}(G, D) = \mathbb{E}_{x,y}\big[\log D(x, y)\big]
+#   + \mathbb{E}_{x}\big[\log\big(1 - D(x, G(x))\big)\big].$$
+#
+# 노이즈 벡터 $z$는 없습니다. 저자들은 노이즈를 넣어 보았지만 생성자가 그냥 무시하도록 학습된다는
+# 것을 발견했습니다. 그래서 Pix2Pix에 남은 무작위성은 생성자 안의 **드롭아웃**(dropout)뿐이며, 이
+# 드롭아웃은 예측할 때도 켜 둡니다(이유는 9절에서 설명합니다).
+#
+# ## 2. 데이터: CMP facades
+#
+# facades 데이터셋(Tyleček & Šára, CTU Prague, pix2pix용으로 묶인 버전)에는 학습용 400개, 검증용
+# 100개, 테스트용 106개 파일이 있습니다. 파일 하나는 512×256 JPEG 한 장이고, 두 이미지가 좌우로
+# 나란히 붙어 있습니다. 로더(loader)를 작성하기 전에 어느 쪽이 어느 이미지인지 반드시 확인하세요.
+
 # %% id="nb03-04"
 try:
     train_files = data.facades_files("train")
@@ -123,7 +179,7 @@ ax.set_title(f"{Path(train_files[0]).name}:  LEFT = photo (the target)   |   "
 ax.axis("off")
 plt.show()
 
-# %% [markdown] id="nb03-06"
+# %% [markdown] id="nb03-06" lang="en"
 # The **left** half is the real photo, which the generator must learn to produce (the
 # *target*, called `real_image` below). The **right** half is the label map, where each
 # colour stands for one of 12 classes (wall, window, door, balcony, …): that is the
@@ -134,6 +190,18 @@ plt.show()
 # Five small functions, each doing one thing. `course_lib.data` has the same functions under
 # the same names (`data.load`, `data.resize`, `data.random_crop`, `data.normalize`,
 # `data.random_jitter`); we write them here so you can read them.
+
+# %% [markdown] id="nb03-06-ko" lang="ko"
+# **왼쪽** 절반이 진짜 사진으로, 생성자가 만들어 내도록 배워야 하는
+# *목표*(target)입니다(아래에서는 `real_image`라고 부릅니다). **오른쪽** 절반은 레이블 맵으로, 각
+# 색이 12개 클래스(벽, 창문, 문, 발코니 등) 중 하나를 나타냅니다. 이것이 생성자의
+# *입력*(input)입니다.
+#
+# ### 입력 파이프라인, 한 단계씩
+#
+# 각각 한 가지 일만 하는 작은 함수 다섯 개입니다. `course_lib.data`에도 같은 이름의 같은 함수가
+# 있지만(`data.load`, `data.resize`, `data.random_crop`, `data.normalize`, `data.random_jitter`),
+# 코드를 직접 읽어 볼 수 있도록 여기서 다시 작성합니다.
 
 # %% id="nb03-07"
 IMG_HEIGHT, IMG_WIDTH = 256, 256
@@ -189,10 +257,15 @@ library_pair = data.load(train_files[0])
 print("same tensors as course_lib.data.load:",
       all(bool(tf.reduce_all(a == b)) for a, b in zip((inp, re), library_pair)))
 
-# %% [markdown] id="nb03-08"
+# %% [markdown] id="nb03-08" lang="en"
 # Random jitter shows the network a slightly different crop (and sometimes a mirror image)
 # of each pair at every epoch, which matters with only 400 training pairs. Four draws of the
 # same pair; note that the label map and the photo always move together:
+
+# %% [markdown] id="nb03-08-ko" lang="ko"
+# 랜덤 지터를 쓰면 에포크(epoch)마다 각 쌍을 조금씩 다르게 잘라서(때로는 좌우 반전해서) 보여 주게
+# 됩니다. 학습 쌍이 400개뿐이라 이 점이 중요합니다. 아래는 같은 쌍을 네 번 뽑은 결과입니다. 레이블
+# 맵과 사진이 항상 함께 움직인다는 점에 주목하세요.
 
 # %% id="nb03-09"
 fig, axes = plt.subplots(2, 4, figsize=(10, 5.2))
@@ -209,7 +282,7 @@ fig.suptitle("random_jitter: resize to 286, random 256 crop, random mirror")
 plt.show()
 
 
-# %% [markdown] id="nb03-10"
+# %% [markdown] id="nb03-10" lang="en"
 # Training examples get the jitter; test examples are only resized, so that a test image
 # gives the same input every time. Both end with `normalize`.
 #
@@ -218,6 +291,16 @@ plt.show()
 # > writes a `load_image_train` that never calls it. Nothing fails: the network just sees
 # > the identical 400 images every epoch and over-fits sooner. A one-line check catches it:
 # > load the same file twice and compare.
+
+# %% [markdown] id="nb03-10-ko" lang="ko"
+# 학습 예제에는 지터를 적용하고, 테스트 예제는 크기만 조정합니다. 그래야 같은 테스트 이미지가 매번
+# 같은 입력이 됩니다. 둘 다 마지막에 `normalize`를 거칩니다.
+#
+# > **함정: 지터를 빠뜨린 학습 파이프라인.** 이 강의의 바탕이 된 자료 중 하나는 `random_jitter`를
+# > 꼼꼼하게 정의하고 위와 같은 네 개의 크롭까지 보여 준 다음, 정작 이 함수를 한 번도 호출하지
+# > 않는 `load_image_train`을 작성합니다. 오류는 나지 않습니다. 네트워크가 매 에포크 똑같은
+# > 400장을 보게 되어 과적합(overfitting)이 더 빨리 올 뿐입니다. 같은 파일을 두 번 불러와 비교하는
+# > 한 줄짜리 검사로 잡아낼 수 있습니다.
 
 # %% id="nb03-11"
 def load_image_train(image_file):
@@ -254,7 +337,7 @@ two_epochs = list(data.pix2pix_dataset(train_files[:1], training=True).repeat(2)
 print("data.pix2pix_dataset repeats its first epoch:  ",
       bool(tf.reduce_all(two_epochs[0][0] == two_epochs[1][0])))
 
-# %% [markdown] id="nb03-12"
+# %% [markdown] id="nb03-12" lang="en"
 # (A detail worth knowing: with a global seed, every *new* iterator over a `tf.data`
 # pipeline replays the same random numbers. Epochs inside one iterator, as in
 # `dataset.repeat()` during training, do differ, which is what the last line checks.)
@@ -262,6 +345,15 @@ print("data.pix2pix_dataset repeats its first epoch:  ",
 # Now the `tf.data` pipelines. In fast mode we keep only a few files so the notebook runs
 # in minutes; `course_lib.data.pix2pix_dataset(files, training)` builds the same pipeline
 # (and caches the encoded files in memory).
+
+# %% [markdown] id="nb03-12-ko" lang="ko"
+# (알아 두면 좋은 세부 사항: 전역 시드(global seed)를 정해 두면, `tf.data` 파이프라인에 *새*
+# 반복자(iterator)를 만들 때마다 같은 난수가 다시 재생됩니다. 학습 중의 `dataset.repeat()`처럼 한
+# 반복자 안에서 이어지는 에포크들은 서로 다르며, 마지막 줄이 바로 이것을 확인합니다.)
+#
+# 이제 `tf.data` 파이프라인입니다. 빠른 모드에서는 노트북이 몇 분 안에 끝나도록 파일을 몇 개만
+# 남깁니다. `course_lib.data.pix2pix_dataset(files, training)`도 같은 파이프라인을 만들어
+# 줍니다(인코딩된 파일을 메모리에 캐시하는 점만 다릅니다).
 
 # %% id="nb03-13"
 train_subset = train_files[:config.pick(None, 20)]  # all 400 in full mode
@@ -277,7 +369,7 @@ test_dataset = test_dataset.map(load_image_test).batch(BATCH_SIZE)
 print(train_dataset.element_spec)  # two float32 tensors of shape (batch, 256, 256, 3)
 
 
-# %% [markdown] id="nb03-14"
+# %% [markdown] id="nb03-14" lang="en"
 # ## 3. Building blocks: `downsample` and `upsample`
 #
 # Both networks are stacks of two small blocks.
@@ -290,6 +382,20 @@ print(train_dataset.element_spec)  # two float32 tensors of shape (batch, 256, 2
 #
 # Every kernel starts from $\mathcal{N}(0, 0.02)$, as in the paper. `course_lib.models`
 # has the same two functions.
+
+# %% [markdown] id="nb03-14-ko" lang="ko"
+# ## 3. 기본 블록: `downsample`과 `upsample`
+#
+# 두 네트워크 모두 작은 블록 두 종류를 쌓아 만듭니다.
+#
+# * `downsample(filters, size)`: 스트라이드(stride)가 있는 합성곱(convolution, stride 2로 높이와
+#   너비가 절반이 됨), 이어서 BatchNorm, 그리고 LeakyReLU. 합성곱에는 편향(bias)이 없습니다.
+#   BatchNorm이 학습하는 이동(shift) 값이 그 역할을 대신하기 때문입니다.
+# * `upsample(filters, size)`: 스트라이드가 있는 *전치* 합성곱(transposed convolution, 높이와
+#   너비가 두 배가 됨), BatchNorm, 선택적인 Dropout(0.5), 그리고 ReLU.
+#
+# 논문과 마찬가지로 모든 커널은 $\mathcal{N}(0, 0.02)$에서 초기화합니다. `course_lib.models`에도
+# 같은 두 함수가 있습니다.
 
 # %% id="nb03-15"
 def downsample(filters, size, apply_batchnorm=True):
@@ -324,7 +430,7 @@ up_model = upsample(3, 4)
 up_result = up_model(down_result)
 print("upsample(3, 4):  ", up_result.shape)
 
-# %% [markdown] id="nb03-16"
+# %% [markdown] id="nb03-16" lang="en"
 # ## 4. The generator: encoder–decoder, then U-Net
 #
 # A plain **encoder–decoder** squeezes the 256×256 input through eight `downsample` blocks
@@ -352,6 +458,34 @@ print("upsample(3, 4):  ", up_result.shape)
 #
 # The first encoder block has no BatchNorm (normalising the raw image would throw away its
 # overall brightness and colour). The first three decoder blocks use dropout.
+
+# %% [markdown] id="nb03-16-ko" lang="ko"
+# ## 4. 생성자: 인코더–디코더, 그리고 U-Net
+#
+# 평범한 **인코더–디코더**(encoder–decoder)는 256×256 입력을 `downsample` 블록 여덟 개에 통과시켜
+# 1×1×512 크기의 *병목*(bottleneck)까지 압축한 뒤, 업샘플링 여덟 단계로 다시 256×256×3까지
+# 되돌립니다. 출력에 필요한 모든 정보가 이 512개의 숫자를 거쳐 가야 하는 셈입니다. 변환 과제에서는
+# 이것이 낭비입니다. 입력과 출력은 레이아웃(layout)이 같고(레이블 맵의 창문은 사진에서도 같은
+# 자리의 창문입니다), 병목이 버리는 것이 바로 그런 세밀한 위치 정보이기 때문입니다.
+#
+# **U-Net**(Ronneberger et al., 2015)은 여기에 **스킵 연결**(skip connection)을 더합니다. 디코더의
+# $i$번째 단계에서 업샘플링한 특징에 같은 크기의 인코더 특징을 *이어 붙여서*(concatenate), 윤곽과
+# 위치 정보가 곧장 건너갈 수 있게 합니다. 논문에서 두 구조를 비교한 그림을 보면, 어떤 손실을 쓰든
+# U-Net의 결과가 훨씬 선명합니다.
+#
+# | 인코더(downsample) | 크기 | | 디코더(upsample) + 스킵 | concat 후 크기 |
+# |---|---|---|---|---|
+# | 64, BN 없음 | 128×128×64 | | 512, 드롭아웃 | 2×2×1024 |
+# | 128 | 64×64×128 | | 512, 드롭아웃 | 4×4×1024 |
+# | 256 | 32×32×256 | | 512, 드롭아웃 | 8×8×1024 |
+# | 512 | 16×16×512 | | 512 | 16×16×1024 |
+# | 512 | 8×8×512 | | 256 | 32×32×512 |
+# | 512 | 4×4×512 | | 128 | 64×64×256 |
+# | 512 | 2×2×512 | | 64 | 128×128×128 |
+# | 512 | 1×1×512 | | 마지막: 전치 합성곱, 3, tanh | 256×256×3 |
+#
+# 첫 번째 인코더 블록에는 BatchNorm이 없습니다(원본 이미지를 정규화하면 전체적인 밝기와 색 정보를
+# 잃게 됩니다). 디코더의 처음 세 블록은 드롭아웃을 사용합니다.
 
 # %% id="nb03-17"
 OUTPUT_CHANNELS = 3
@@ -400,10 +534,15 @@ print(f"generator parameters: {generator.count_params():,}")
 print("output shape:", generator.output_shape)
 
 
-# %% [markdown] id="nb03-18"
+# %% [markdown] id="nb03-18" lang="en"
 # 54.4 million parameters, 218 MB in float32. The library's
 # `course_lib.models.unet_generator()` builds the same network (the tests check that the
 # counts agree). Untrained, it turns a label map into a faint, noisy copy of its shapes:
+
+# %% [markdown] id="nb03-18-ko" lang="ko"
+# 파라미터 5,440만 개, float32로 218 MB입니다. 라이브러리의 `course_lib.models.unet_generator()`도
+# 같은 네트워크를 만듭니다(파라미터 수가 일치하는지 테스트에서 확인합니다). 학습 전의 생성자는
+# 레이블 맵을 그 형태가 희미하게 남은 노이즈 섞인 이미지로 바꿀 뿐입니다.
 
 # %% id="nb03-19"
 def generate_images(model, test_input, target):
@@ -421,7 +560,7 @@ def generate_images(model, test_input, target):
 example_input, example_target = next(iter(test_dataset))
 generate_images(generator, example_input, example_target)
 
-# %% [markdown] id="nb03-20"
+# %% [markdown] id="nb03-20" lang="en"
 # ## 5. The loss: why a pixel loss alone gives blur, and what the GAN term adds
 #
 # Suppose we trained the generator alone, with a pixel-wise loss against the real photo.
@@ -436,6 +575,20 @@ generate_images(generator, example_input, example_target)
 # photos" share a wall edge (a *low-frequency* structure fixed by the label map) and carry a
 # stripe texture whose position is random (a *high-frequency* detail the input does not pin
 # down):
+
+# %% [markdown] id="nb03-20-ko" lang="ko"
+# ## 5. 손실 함수: 픽셀 손실만으로는 왜 흐려지고, GAN 항은 무엇을 더하는가
+#
+# 생성자만 따로, 진짜 사진과의 픽셀 단위 손실로 학습한다고 해 봅시다. 레이블 맵이 모든 것을
+# 결정하지는 않습니다. 창문이 *어디에* 있는지는 알려 주지만, 벽돌의 정확한 질감이나 반사, 벽의
+# 색까지 정해 주지는 않죠. 입력 하나에 그럴듯한 사진이 여러 장 있을 수 있습니다. 그 사진들에 대한
+# **제곱** 오차(L2)의 기댓값을 최소화하는 예측은 픽셀별 **평균**(mean)이고, **절대** 오차(L1)의
+# 경우에는 픽셀별 **중앙값**(median)입니다. 그럴듯한 사진들이 어떤 세부에서 서로 다르면, 평균이든
+# 중앙값이든 그 세부를 지워 버립니다.
+#
+# 픽셀 한 줄로 하는 간단한 실험으로 확인해 봅시다. "그럴듯한 사진" 500장이 벽의 경계(레이블 맵이
+# 정해 주는 *저주파(low-frequency)* 구조)는 공유하지만, 줄무늬 질감의 위치는 무작위입니다(입력이
+# 정해 주지 않는 *고주파(high-frequency)* 세부).
 
 # %% id="nb03-21"
 x_pos = np.linspace(0.0, 1.0, 300)
@@ -463,7 +616,7 @@ print(f"stripe amplitude in the targets: {np.ptp(samples[0, 200:]) / 2:.2f}, "
       f"in the L2 answer: {np.ptp(best_l2[200:]) / 2:.2f}, "
       f"in the L1 answer: {np.ptp(best_l1[200:]) / 2:.2f}")
 
-# %% [markdown] id="nb03-22"
+# %% [markdown] id="nb03-22" lang="en"
 # Both "optimal" answers are flat where the targets have texture: the pixel loss is happy
 # with a blurry average. A discriminator, on the other hand, would spot at once that no
 # real photo looks like that flat line. So Pix2Pix splits the work:
@@ -491,6 +644,34 @@ print(f"stripe amplitude in the targets: {np.ptp(samples[0, 200:]) / 2:.2f}, "
 #
 # Before you write that loss, a question about the generator on its own:
 
+# %% [markdown] id="nb03-22-ko" lang="ko"
+# 두 "최적" 답 모두 목표에 질감이 있는 곳에서 평평합니다. 픽셀 손실은 흐릿한 평균으로 만족하는
+# 것이죠. 반면 판별자라면 그런 평평한 선처럼 생긴 진짜 사진은 없다는 것을 바로 알아챌 것입니다.
+# 그래서 Pix2Pix는 일을 나눕니다.
+#
+# * **cGAN 항**은 **고주파**를 맡습니다. 국소적인 질감과 선명도가 판별자의 눈에 진짜처럼 보여야
+#   합니다.
+# * **L1 항**은 **저주파**를 맡습니다. 색과 레이아웃이 정답(ground truth)과 일치해야 합니다(L2
+#   대신 L1을 쓰는 이유는 흐려짐이 조금 덜하기 때문입니다).
+#
+# $$G^{*} = \arg\min_G \max_D \; \mathcal{L}_{cGAN}(G, D) + \lambda\, \mathcal{L}_{L1}(G),
+# \qquad \mathcal{L}_{L1}(G) = \mathbb{E}_{x,y}\big[\lVert y - G(x)\rVert_1\big],
+# \qquad \lambda = 100.$$
+#
+# $\lambda$는 왜 이렇게 클까요? $[-1, 1]$ 단위에서 괜찮은 예측의 평균 절대 오차는 0.몇 정도인
+# 반면, 교차 엔트로피(cross-entropy) 항은 0.7–1 정도입니다. $\lambda = 100$으로 두면 "목표와
+# 맞추기"가 주된 힘이 되고, GAN 항은 그 위에 세부를 더하는 역할을 합니다.
+#
+# 노트북 01–02에서처럼 판별자는 **로짓**(logit)을 출력하므로, 교차 엔트로피는 `from_logits=True`로
+# 계산합니다. 생성자의 GAN 항은 $D$가 생성된 쌍을 진짜로 판정하도록 요구합니다.
+#
+# $$\text{gan\_loss} = \mathrm{BCE}\big(\mathbf{1},\ D(x, G(x))\big), \qquad
+# \text{total} = \text{gan\_loss} + \lambda \cdot \operatorname{mean}\lvert y - G(x)\rvert.$$
+#
+# ### 퀴즈 4
+#
+# 이 손실을 작성하기 전에, 생성자 혼자서는 어떨지 묻는 질문입니다.
+
 # %% id="nb03-23"
 quiz.ask("03-q4")
 
@@ -503,7 +684,7 @@ q4_answer = quiz.sealed("393d2d2f7e6b4f0e191ca5b5b6030732ff8cfda5717695e7933d7cd
 # %% id="nb03-25" tags=["check"] grade_id="03-q4"
 quiz.check("03-q4", q4_answer)
 
-# %% [markdown] id="nb03-26"
+# %% [markdown] id="nb03-26" lang="en"
 # ### Exercise 03-ex1: the generator loss
 #
 # Complete `generator_loss` below. It receives the discriminator's logits for the generated
@@ -513,6 +694,18 @@ quiz.check("03-q4", q4_answer)
 #
 # The rest of the notebook trains with `course_lib.losses.pix2pix_generator_loss`, the same
 # formula, so the lesson keeps running whatever state your answer is in.
+
+# %% [markdown] id="nb03-26-ko" lang="ko"
+# ### 연습 문제 03-ex1: 생성자 손실
+#
+# 아래 `generator_loss`를 완성하세요. 이 함수는 생성된 쌍에 대한 판별자의 로짓, 생성된 이미지,
+# 목표 이미지를 받아 `(total_gen_loss, gan_loss, l1_loss)`를 반환합니다. 여기서 정의한
+# `loss_object`(로짓에 대한 이진 교차 엔트로피(binary cross-entropy))와 `LAMBDA`를 사용하세요.
+# 로짓이 30×30이거나 이미지가 256×256이라고 가정하지 마세요. 채점 코드는 작은 텐서로 함수를
+# 호출합니다.
+#
+# 노트북의 나머지 부분은 같은 공식인 `course_lib.losses.pix2pix_generator_loss`로 학습하므로,
+# 여러분의 답이 어떤 상태이든 강의는 계속 실행됩니다.
 
 # %% id="nb03-27"
 LAMBDA = 100
@@ -538,7 +731,7 @@ def generator_loss(disc_generated_output, gen_output, target):
 quiz.check_exercise("03-ex1", generator_loss)
 
 
-# %% [markdown] id="nb03-30"
+# %% [markdown] id="nb03-30" lang="en"
 # ## 6. The discriminator: PatchGAN
 #
 # The DCGAN discriminator of notebook 01 returned **one** number per image. Pix2Pix's
@@ -555,6 +748,24 @@ quiz.check_exercise("03-ex1", generator_loss)
 # Which input pixels does one of those 900 outputs see? Walk back from one output unit:
 # a $k\times k$ convolution with stride $s$ turns a field of $r$ units into
 # $r\cdot s + (k - s)$ units of its input.
+
+# %% [markdown] id="nb03-30-ko" lang="ko"
+# ## 6. 판별자: 패치GAN(PatchGAN)
+#
+# 노트북 01의 DCGAN 판별자는 이미지 하나에 숫자 **하나**를 돌려주었습니다. Pix2Pix의 판별자는
+# 숫자의 **격자**(grid)를 돌려줍니다. 출력의 각 유닛은 입력 쌍의 한 패치(patch)를 보고 *그 패치*가
+# 진짜인지 판정합니다. 큰 규모의 구조는 이미 L1 항이 보장하므로, 판별자는 국소적인 질감만 단속하면
+# 되고, 그러기에는 패치 단위의 판정으로 충분합니다. 게다가 더 작고, 어떤 크기의 이미지에도 쓸 수
+# 있습니다.
+#
+# 구조는 다음과 같습니다. 입력 쌍을 이어 붙여 6채널로 만들고, `downsample` 블록 세 개(64, 128,
+# 256)로 256×256에서 32×32까지 줄인 다음, stride 1인 4×4 합성곱 두 개(BatchNorm과 LeakyReLU가 붙은
+# 512채널, 그리고 1채널)를 적용합니다. 각 합성곱 앞에는 1픽셀의 제로 패딩(zero padding)이
+# 들어가며, 최종 출력은 **30×30 로짓**입니다.
+#
+# 900개의 출력 하나하나는 입력의 어느 픽셀들을 볼까요? 출력 유닛 하나에서 거꾸로 따라가 봅시다.
+# 커널 크기 $k\times k$, 스트라이드 $s$인 합성곱은 $r$개 유닛 범위를 입력의 $r\cdot s + (k - s)$개
+# 유닛으로 넓힙니다. 이것이 수용 영역(receptive field)입니다.
 
 # %% id="nb03-31"
 def receptive_field(conv_stack):
@@ -575,7 +786,7 @@ for n_down in range(1, 6):
     print(f"{n_down:>14} | {field:>4} x {field:<4} | {grid} x {grid}")
 
 
-# %% [markdown] id="nb03-32"
+# %% [markdown] id="nb03-32" lang="en"
 # Each logit judges a **70×70** patch; neighbouring logits look at overlapping patches
 # 8 pixels apart. The paper compared the patch sizes on cityscapes:
 #
@@ -587,6 +798,19 @@ for n_down in range(1, 6):
 # | ImageGAN | 286×286 (all of it) | no better than 70×70; more parameters, harder to train |
 #
 # The discriminator in code (its library twin: `course_lib.models.patchgan_discriminator()`):
+
+# %% [markdown] id="nb03-32-ko" lang="ko"
+# 각 로짓은 **70×70** 패치를 판정하며, 이웃한 로짓들은 8픽셀 간격으로 서로 겹치는 패치를 봅니다.
+# 논문은 cityscapes에서 패치 크기를 비교했습니다.
+#
+# | 판별자 | 패치 | 결과 |
+# |---|---|---|
+# | PixelGAN | 1×1 | 색은 나아지지만 선명도에는 효과 없음 |
+# | PatchGAN | 16×16 | 선명하지만 타일 모양의 인공물(artifact) |
+# | **PatchGAN** | **70×70** | **선명하고 일관됨: 기본값** |
+# | ImageGAN | 286×286 (전체) | 70×70보다 낫지 않음; 파라미터가 더 많고 학습이 어려움 |
+#
+# 코드로 본 판별자입니다(라이브러리 쪽 쌍둥이: `course_lib.models.patchgan_discriminator()`).
 
 # %% id="nb03-33"
 def Discriminator():
@@ -611,12 +835,19 @@ def Discriminator():
 discriminator = Discriminator()
 discriminator.summary(line_length=90)
 
-# %% [markdown] id="nb03-34"
+# %% [markdown] id="nb03-34" lang="en"
 # 2,770,433 parameters, twenty times fewer than the generator. Its output for one
 # (label map, generated image) pair is a 30×30 map of logits. We draw it with a
 # **diverging** colour map centred on 0 (`course_lib.viz.patch_heatmap`): red patches are
 # judged *real*, blue ones *fake*, white means undecided. Untrained, the map is noise
 # around 0; after training, blue spots point at the regions that give a fake away.
+
+# %% [markdown] id="nb03-34-ko" lang="ko"
+# 파라미터 2,770,433개로 생성자의 20분의 1입니다. (레이블 맵, 생성 이미지) 쌍 하나에 대한 출력은
+# 30×30 로짓 맵입니다. 이것을 0을 중심으로 하는 **발산형(diverging)** 컬러맵으로 그려
+# 봅니다(`course_lib.viz.patch_heatmap`). 빨간 패치는 *진짜*, 파란 패치는 *가짜*로 판정된 것이고,
+# 흰색은 판단이 서지 않은 것입니다. 학습 전에는 0 주변의 노이즈일 뿐이지만, 학습 후에는 파란
+# 점들이 가짜임을 드러내는 영역을 가리킵니다.
 
 # %% id="nb03-35"
 gen_output = generator(example_input, training=True)  # (1, 256, 256, 3)
@@ -626,7 +857,7 @@ viz.patch_heatmap(disc_out[0], title="untrained PatchGAN:\n(label map, generated
 plt.show()
 
 
-# %% [markdown] id="nb03-36"
+# %% [markdown] id="nb03-36" lang="en"
 # The discriminator's loss is the one from notebook 01, averaged over all 900 patches:
 # real pairs should score 1 and generated pairs 0.
 #
@@ -645,6 +876,25 @@ plt.show()
 # on an image is the average verdict of its windows. The generator's GAN term uses the
 # same average with target $\mathbf{1}$.
 
+# %% [markdown] id="nb03-36-ko" lang="ko"
+# 판별자의 손실은 노트북 01의 것과 같고, 900개 패치 전체에 대해 평균을 냅니다. 진짜 쌍은 1, 생성된
+# 쌍은 0점을 받아야 합니다.
+#
+# $$\mathcal{L}_D = \mathrm{BCE}\big(\mathbf{1},\ D(x, y)\big)
+#   + \mathrm{BCE}\big(\mathbf{0},\ D(x, G(x))\big)$$
+#
+# 패치별로 풀어 쓰면, $i$행 $j$열 패치의 로짓을 $D_{ij}$, 시그모이드(sigmoid)를 $\sigma$라 할 때
+# 각 항은 격자 전체에 대한 평균입니다.
+#
+# $$\mathrm{BCE}\big(\mathbf{1},\ D(x, y)\big) = -\frac{1}{30 \cdot 30}
+#   \sum_{i,j} \log \sigma\big(D_{ij}(x, y)\big), \qquad
+#   \mathrm{BCE}\big(\mathbf{0},\ D(x, G(x))\big) = -\frac{1}{30 \cdot 30}
+#   \sum_{i,j} \log\Big(1 - \sigma\big(D_{ij}(x, G(x))\big)\Big).$$
+#
+# 즉 패치GAN은 모든 70×70 창(window)에 동시에 적용되는 분류기이고, 이미지 한 장에 대한 판정은 각
+# 창의 판정을 평균한 것입니다. 생성자의 GAN 항도 목표를 $\mathbf{1}$로 두고 같은 평균을
+# 사용합니다.
+
 # %% id="nb03-37"
 def discriminator_loss(disc_real_output, disc_generated_output):
     """BCE(1, D(x, y)) + BCE(0, D(x, G(x))), averaged over every patch logit."""
@@ -654,7 +904,7 @@ def discriminator_loss(disc_real_output, disc_generated_output):
     return real_loss + generated_loss
 
 
-# %% [markdown] id="nb03-38"
+# %% [markdown] id="nb03-38" lang="en"
 # ## 7. Optimizers, checkpoints and TensorBoard
 #
 # Both networks use Adam with learning rate $2\cdot10^{-4}$ and $\beta_1 = 0.5$, as in the
@@ -664,6 +914,17 @@ def discriminator_loss(disc_real_output, disc_generated_output):
 # > optimizer object for several models. In Keras 3 an optimizer *binds* to the variables
 # > it first updates (it creates its moment estimates for exactly those), so a second set
 # > of variables is refused:
+
+# %% [markdown] id="nb03-38-ko" lang="ko"
+# ## 7. 옵티마이저, 체크포인트, TensorBoard
+#
+# 논문과 같이 두 네트워크 모두 학습률(learning rate) $2\cdot10^{-4}$, $\beta_1 = 0.5$인 Adam을
+# 사용합니다.
+#
+# > **함정(Keras 3): 네트워크마다 옵티마이저(optimizer) 하나씩.** 예전 튜토리얼 중에는 옵티마이저
+# > 객체 하나를 여러 모델에 재사용하는 경우가 있습니다. Keras 3의 옵티마이저는 처음 업데이트한
+# > 변수들에 *묶이기(bind)* 때문에(바로 그 변수들에 대한 모멘트 추정값을 만듭니다), 두 번째 변수
+# > 집합은 거부됩니다.
 
 # %% id="nb03-39"
 shared = keras.optimizers.Adam(2e-4, beta_1=0.5)
@@ -676,12 +937,19 @@ try:
 except ValueError as err:
     print("ValueError:", next(s for s in str(err).split(". ") if "can only be called" in s))
 
-# %% [markdown] id="nb03-40"
+# %% [markdown] id="nb03-40" lang="en"
 # So the generator and the discriminator each get their own optimizer. A
 # `tf.train.Checkpoint` saves all four objects (both networks and both optimizers, whose
 # moment estimates are part of the training state), so a run can resume exactly where it
 # stopped. In fast mode the run folder is a fresh temporary one, so every execution starts
 # from scratch; in full mode it lives in `runs/` at the top of the repository.
+
+# %% [markdown] id="nb03-40-ko" lang="ko"
+# 그래서 생성자와 판별자는 각자 자기 옵티마이저를 가집니다. `tf.train.Checkpoint`는 네 객체(두
+# 네트워크와 두 옵티마이저. 옵티마이저의 모멘트 추정값도 학습 상태의 일부입니다)를 모두
+# 저장하므로, 학습을 멈춘 바로 그 지점에서 다시 이어 갈 수 있습니다. 빠른 모드에서는 실행 폴더가
+# 매번 새로 만든 임시 폴더이므로 실행할 때마다 처음부터 시작하고, 전체 모드에서는 저장소 최상위의
+# `runs/`에 저장됩니다.
 
 # %% id="nb03-41"
 generator_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
@@ -700,7 +968,7 @@ summary_writer = tf.summary.create_file_writer(
     str(log_dir / "fit" / time.strftime("%Y%m%d-%H%M%S")))
 
 
-# %% [markdown] id="nb03-42"
+# %% [markdown] id="nb03-42" lang="en"
 # To watch the losses while training runs (Colab or Jupyter), start TensorBoard in a cell
 # of its own *before* the training cell:
 #
@@ -722,6 +990,29 @@ summary_writer = tf.summary.create_file_writer(
 # Both networks run with `training=True`, so BatchNorm uses the batch statistics and
 # dropout is active. `course_lib.training.Pix2PixTrainer.train_step` is the same step
 # (notebooks 04 and 05 use it).
+
+# %% [markdown] id="nb03-42-ko" lang="ko"
+# 학습하는 동안 손실을 지켜보려면(Colab 또는 Jupyter), 학습 셀을 실행하기 *전에* 별도의 셀에서
+# TensorBoard를 시작하세요.
+#
+# ```python
+# %load_ext tensorboard
+# %tensorboard --logdir {log_dir}
+# ```
+#
+# ## 8. 학습 스텝과 학습 루프
+#
+# (입력, 목표) 쌍 하나에 대한 한 스텝은 다음과 같습니다.
+#
+# 1. 생성자가 레이블 맵으로부터 `gen_output`을 만듭니다.
+# 2. 판별자가 진짜 쌍과 생성된 쌍에 점수를 매깁니다(각각 30×30 로짓).
+# 3. 두 손실을 계산하고, 각 테이프(tape)가 자기 네트워크의 그래디언트(gradient)를 구하며, 각
+#    옵티마이저가 자기 네트워크를 업데이트합니다.
+# 4. 네 가지 손실을 TensorBoard에 기록합니다.
+#
+# 두 네트워크 모두 `training=True`로 실행되므로 BatchNorm은 배치 통계를 쓰고 드롭아웃도 켜져
+# 있습니다. `course_lib.training.Pix2PixTrainer.train_step`도 같은 스텝입니다(노트북 04와 05에서
+# 사용합니다).
 
 # %% id="nb03-43"
 @tf.function
@@ -753,12 +1044,19 @@ def train_step(input_image, target, step):
             "gen_l1_loss": gen_l1_loss, "disc_loss": disc_loss}
 
 
-# %% [markdown] id="nb03-44"
+# %% [markdown] id="nb03-44" lang="en"
 # The loop counts **steps** rather than epochs (with batch 1 and 400 images, 40 000 steps
 # are 100 epochs). Every `sample_every` steps (1000 in the lesson) it clears the output,
 # prints how long the last block took and shows the prediction for a fixed test image; a dot
 # marks every 10 steps; every `checkpoint_every` steps (5000) it saves a checkpoint. It also
 # keeps the losses, for the curves below.
+
+# %% [markdown] id="nb03-44-ko" lang="ko"
+# 이 루프는 에포크가 아니라 **스텝(step)** 단위로 셉니다(배치 크기 1, 이미지 400장이면 40 000
+# 스텝이 100 에포크입니다). `sample_every` 스텝마다(이 강의에서는 1000) 출력을 지우고, 직전 구간에
+# 걸린 시간을 출력한 뒤, 고정된 테스트 이미지에 대한 예측을 보여 줍니다. 10 스텝마다 점을 하나
+# 찍고, `checkpoint_every` 스텝마다(5000) 체크포인트를 저장합니다. 아래 곡선을 그리기 위해 손실도
+# 기록해 둡니다.
 
 # %% id="nb03-45"
 def fit(train_ds, test_ds, steps, sample_every=1000, checkpoint_every=5000):
@@ -789,10 +1087,15 @@ def fit(train_ds, test_ds, steps, sample_every=1000, checkpoint_every=5000):
     return history
 
 
-# %% [markdown] id="nb03-46"
+# %% [markdown] id="nb03-46" lang="en"
 # The lesson's numbers: 40 000 steps, a sample every 1000, a checkpoint every 5000. Fast
 # mode: 10 steps, a sample every 5 and one checkpoint at the end. Each step on a CPU takes
 # about a second and a half, and the first one also traces the step into a TensorFlow graph.
+
+# %% [markdown] id="nb03-46-ko" lang="ko"
+# 강의의 설정값: 40 000 스텝, 1000 스텝마다 샘플, 5000 스텝마다 체크포인트. 빠른 모드: 10 스텝, 5
+# 스텝마다 샘플, 마지막에 체크포인트 한 번. CPU에서 한 스텝은 1.5초 정도 걸리며, 첫 스텝은 학습
+# 스텝을 TensorFlow 그래프로 추적(trace)하는 시간까지 포함합니다.
 
 # %% id="nb03-47" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -815,7 +1118,7 @@ for ax, title in zip(axes, ("what the generator minimises", "the adversarial gam
     ax.legend()
 plt.show()
 
-# %% [markdown] id="nb03-49"
+# %% [markdown] id="nb03-49" lang="en"
 # How to read these curves over a full run: `gen_l1_loss` falls steadily (the predictions
 # get closer to the photos), while `gen_gan_loss` and `disc_loss` do not converge to zero;
 # they hover, because each network improves against a moving opponent. If `disc_loss`
@@ -827,16 +1130,33 @@ plt.show()
 # After a disconnect, rebuild the models and the checkpoint object (run the cells above
 # except the training cell), then restore:
 
+# %% [markdown] id="nb03-49-ko" lang="ko"
+# 전체 학습에서 이 곡선을 읽는 법: `gen_l1_loss`는 꾸준히 내려갑니다(예측이 사진에 가까워짐). 반면
+# `gen_gan_loss`와 `disc_loss`는 0으로 수렴하지 않고 오르내리는데, 두 네트워크가 계속 움직이는
+# 상대를 두고 각자 나아지기 때문입니다. `disc_loss`가 오랫동안 거의 0으로 떨어져 있다면 판별자가
+# 이겨 버려서 생성자가 쓸모 있는 신호를 받지 못하는 상태입니다. 빠른 모드의 10 스텝 후에는 곡선이
+# 대부분 노이즈입니다.
+#
+# ### 마지막 체크포인트 복원하기
+#
+# 연결이 끊긴 뒤에는 모델과 체크포인트 객체를 다시 만들고(학습 셀을 제외한 위의 셀들을 실행),
+# 복원합니다.
+
 # %% id="nb03-50" tags=["skip-grading"]
 latest = tf.train.latest_checkpoint(checkpoint_dir)
 checkpoint.restore(latest).assert_existing_objects_matched()
 print("restored", Path(latest).name)
 
 
-# %% [markdown] id="nb03-51"
+# %% [markdown] id="nb03-51" lang="en"
 # ## 9. Predictions, and why inference uses `training=True`
 #
 # Five test label maps through the generator we just trained:
+
+# %% [markdown] id="nb03-51-ko" lang="ko"
+# ## 9. 예측, 그리고 추론(inference) 때 `training=True`를 쓰는 이유
+#
+# 방금 학습한 생성자에 테스트 레이블 맵 다섯 장을 넣어 봅니다.
 
 # %% id="nb03-52" tags=["skip-grading"]
 def prediction_grid(model, dataset, n, title):
@@ -856,7 +1176,7 @@ def prediction_grid(model, dataset, n, title):
 
 prediction_grid(generator, test_dataset, 5, f"our generator after {STEPS} steps")
 
-# %% [markdown] id="nb03-53"
+# %% [markdown] id="nb03-53" lang="en"
 # Every prediction in this notebook calls `generator(x, training=True)`, also at test time,
 # as the paper and the official code do. Two reasons:
 #
@@ -873,6 +1193,22 @@ prediction_grid(generator, test_dataset, 5, f"our generator after {STEPS} steps"
 # The short fast-mode run makes point 1 dramatic: after a few steps the moving averages
 # are still close to their initial values, so `training=False` gives a different, worse
 # picture.
+
+# %% [markdown] id="nb03-53-ko" lang="ko"
+# 이 노트북의 모든 예측은 테스트할 때도 `generator(x, training=True)`를 호출합니다. 논문과 공식
+# 코드도 그렇게 합니다. 이유는 두 가지입니다.
+#
+# 1. **BatchNorm.** `training=False`이면 BatchNorm은 학습 중에 모은 *이동 평균*(moving
+#    average)으로 정규화합니다. 배치 크기가 1이면 이 평균에는 수천 장의 서로 다른 이미지 통계가
+#    섞여서 어느 이미지에도 맞지 않습니다. 그런데 학습하는 동안 각 층은 항상 배치 안의 *한*
+#    이미지의 통계만 보았습니다. 테스트 때 `training=True`로 두면 네트워크는 학습할 때와 똑같이
+#    정규화합니다(배치 크기 1의 BatchNorm은 인스턴스 정규화(instance normalization)와 같습니다).
+# 2. **드롭아웃이 곧 노이즈입니다.** Pix2Pix에는 $z$가 없고 드롭아웃이 유일한 무작위성이며,
+#    저자들은 테스트 때도 이를 켜 둡니다. (출력은 조금밖에 바뀌지 않습니다. Pix2Pix가 거의
+#    결정론적(deterministic)이라는 것은 알려진 한계입니다.)
+#
+# 빠른 모드의 짧은 학습에서는 1번 효과가 극적으로 드러납니다. 몇 스텝 뒤에도 이동 평균은 아직
+# 초기값 근처에 있으므로, `training=False`로 하면 다르고 더 나쁜 그림이 나옵니다.
 
 # %% id="nb03-54" tags=["skip-grading"]
 test_input, test_target = next(iter(test_dataset))
@@ -891,11 +1227,17 @@ plt.show()
 print("two training=True calls differ (dropout noise):",
       bool(tf.reduce_any(with_batch_stats != again)))
 
-# %% [markdown] id="nb03-55"
+# %% [markdown] id="nb03-55" lang="en"
 # ### Saving the generator (Keras 3 naming)
 #
 # To keep a trained generator without its optimizer state, save just its weights. Keras 3
 # insists on the `.weights.h5` suffix; the plain `.h5` of older tutorials is refused:
+
+# %% [markdown] id="nb03-55-ko" lang="ko"
+# ### 생성자 저장하기(Keras 3의 파일 이름 규칙)
+#
+# 옵티마이저 상태 없이 학습된 생성자만 남기려면 가중치만 저장합니다. Keras 3는 `.weights.h5`
+# 확장자를 요구하며, 예전 튜토리얼의 평범한 `.h5`는 거부됩니다.
 
 # %% id="nb03-56" tags=["skip-grading"]
 try:
@@ -906,7 +1248,7 @@ weights_path = RUN_DIR / "generator.weights.h5"
 generator.save_weights(weights_path)
 print("saved", weights_path.name, f"({weights_path.stat().st_size / 1e6:.0f} MB)")
 
-# %% [markdown] id="nb03-57"
+# %% [markdown] id="nb03-57" lang="en"
 # `Generator().load_weights(path)` reads it back into a freshly built generator.
 #
 # ## 10. A generator trained for the whole lesson
@@ -921,6 +1263,21 @@ print("saved", weights_path.name, f"({weights_path.stat().st_size / 1e6:.0f} MB)
 # pictures are reproducible (`weights.translate_image`). The last figure repeats the
 # `training=True` / `training=False` comparison of section 9 on this well-trained
 # generator.
+
+# %% [markdown] id="nb03-57-ko" lang="ko"
+# `Generator().load_weights(path)`로 새로 만든 생성자에 다시 불러올 수 있습니다.
+#
+# ## 10. 강의 전체 분량만큼 학습된 생성자
+#
+# 이 코스에는 같은 코드(`course_lib.training.fit`)로 모델 카드(model card)에 적힌 스텝 수만큼
+# 학습한 facades 생성자가 포함되어 있습니다. 크기를 줄이기 위해 출력 채널마다 스케일(scale)을
+# 하나씩 두는 int8로 저장되어 있고, `weights.load_pretrained`가 불러오기 전에 체크섬(checksum)과
+# 구조를 확인합니다. 모델 카드에는 106장의 테스트 이미지에 대한 L1, PSNR, SSIM이 두 가지
+# 기준선(baseline)과 함께 기록되어 있습니다(`python -m course_lib eval pix2pix-facades`).
+#
+# 예측은 `training=True`로 하되, 그림이 재현되도록 드롭아웃 마스크의 시드를 이미지마다
+# 고정합니다(`weights.translate_image`). 마지막 그림은 9절의 `training=True` / `training=False`
+# 비교를 이 충분히 학습된 생성자로 다시 보여 줍니다.
 
 # %% id="nb03-58" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -960,7 +1317,7 @@ else:
           "--checkpoint-dir runs/pix2pix-facades/checkpoints\n"
           "(or run this notebook in full mode and load RUN_DIR/generator.weights.h5).")
 
-# %% [markdown] id="nb03-59"
+# %% [markdown] id="nb03-59" lang="en"
 # What to look for in good predictions: windows and doors sit where the label map puts
 # them (that is the L1 term and the skip connections), and walls have texture instead of
 # flat colour (that is the GAN term). Typical failures: smeared areas where the label map
@@ -981,6 +1338,26 @@ else:
 #
 # Next, notebook 04 rebuilds these networks with the subclassing API and colours Pokémon
 # sketches. Your graded items so far:
+
+# %% [markdown] id="nb03-59-ko" lang="ko"
+# 좋은 예측에서 살펴볼 점: 창문과 문이 레이블 맵이 정한 자리에 있고(L1 항과 스킵 연결 덕분), 벽이
+# 단색이 아니라 질감을 가지고 있습니다(GAN 항 덕분). 흔한 실패 사례는 레이블 맵이 모호한 곳이
+# 뭉개지는 것과 같은 질감이 반복되는 것입니다. PSNR은 흐림을 보상한다는 점을 기억하세요. 흐릿한
+# 평균은 틀려 보여도 점수가 잘 나올 수 있습니다. 그래서 모델 카드에는 구조 점수(생성된 사진에
+# facade 파서(parser)를 돌린 결과)도 함께 기록합니다.
+#
+# ## 요약
+#
+# * Pix2Pix는 조건이 이미지인 조건부 GAN이며, 판별자는 (입력, 출력) *쌍*을 판정합니다.
+# * U-Net의 스킵 연결은 레이아웃 정보를 입력에서 출력으로 곧장 전달합니다. 병목만으로는 그럴 수
+#   없습니다.
+# * L1은 저주파를 맞추고, 패치GAN 항은 고주파를 채워 줍니다. $\lambda = 100$이 둘의 균형을
+#   잡습니다.
+# * 추론은 `training=True`로 실행합니다. 이미지별 BatchNorm 통계, 그리고 노이즈 역할의 드롭아웃.
+# * Keras 3: 네트워크마다 옵티마이저 하나, 가중치 파일은 `.weights.h5`로 끝납니다.
+#
+# 다음 노트북 04에서는 이 네트워크들을 서브클래싱(subclassing) API로 다시 만들고 포켓몬 스케치에
+# 색을 칠합니다. 지금까지의 채점 항목입니다.
 
 # %% id="nb03-60" tags=["reveals-answer"]
 print(quiz.summary())

@@ -1,4 +1,4 @@
-# %% [markdown] id="nb04-00"
+# %% [markdown] id="nb04-00" lang="en"
 # # 04 · Sketch → Pokémon: Pix2Pix with the subclassing API
 #
 # Notebook 03 built Pix2Pix with Keras' *functional* API on building facades. Here we take a
@@ -17,6 +17,27 @@
 #
 # **Fast mode** trains each generator for a handful of steps on a handful of pairs, so their
 # outputs are still mud; the full lesson trains 10 epochs with batch 1.
+
+# %% [markdown] id="nb04-00-ko" lang="ko"
+# # 04 · 스케치 → 포켓몬: 서브클래싱 API로 만드는 Pix2Pix
+#
+# 노트북 03에서는 Keras의 *함수형(functional)* API로 건물 정면 데이터에 Pix2Pix를 만들었습니다.
+# 이번에는 **포켓몬 선화(line drawing)에 색칠하기**라는 새 과제를 다루면서, 모든 네트워크를
+# **서브클래싱(subclassing) API**로 다시 만듭니다(노트북 02에서 MLP GAN을 그렇게 만들었듯이).
+# 층(layer)과 모델을 파이썬 클래스로 정의하고, `__init__`에서 부품을 만들고 `call`에서 그것들을
+# 연결하는 방식입니다.
+#
+# 이 노트북에서 다룰 내용:
+#
+# 1. 데이터, 그리고 각 파일의 어느 쪽 절반이 스케치인지 눈으로 확인하기;
+# 2. 6채널로 쌓은 *쌍* 이미지에 대한 데이터 증강(data augmentation, 여러분의 연습 문제);
+# 3. `EncoderBlock`과 `DecoderBlock` 층, 평범한 **인코더–디코더** 생성자, 이어서 스킵 연결이 있는
+#    **U-Net**, 그리고 같은 블록으로 만든 **패치GAN**;
+# 4. `course_lib.training`으로 두 생성자를 학습(체크포인트 저장, 이어서 학습 가능)하고 비교하기;
+#    그다음 코스의 사전 학습된 생성자로 테스트 스케치에 색칠하기.
+#
+# **빠른 모드**에서는 각 생성자를 몇 개의 쌍으로 몇 스텝만 학습하므로 출력은 아직 흙탕물 같습니다.
+# 전체 과정은 배치 크기 1로 10 에포크를 학습합니다.
 
 # %% id="nb04-01"
 # NBVAL_IGNORE_OUTPUT
@@ -69,7 +90,7 @@ keras.utils.set_random_seed(SEED)  # seeds Python, NumPy and TensorFlow in one c
 plt.rcParams["figure.dpi"] = 72
 print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 
-# %% [markdown] id="nb04-03"
+# %% [markdown] id="nb04-03" lang="en"
 # ## 1. The data: Sketch2Pokemon, or derived pairs
 #
 # The lesson uses **Sketch2Pokemon** (Kaggle, `norod78/sketch2pokemon`): about 830 training
@@ -89,6 +110,26 @@ print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 # rerun, or download the zip from <https://www.kaggle.com/datasets/norod78/sketch2pokemon>
 # and run `python -m course_lib data import sketch2pokemon sketch2pokemon.zip`.
 
+# %% [markdown] id="nb04-03-ko" lang="ko"
+# ## 1. 데이터: Sketch2Pokemon, 또는 파생된 쌍
+#
+# 이 강의는 **Sketch2Pokemon**(Kaggle, `norod78/sketch2pokemon`)을 사용합니다. 학습용 쌍이 약
+# 830개이고, 각각 스케치와 색칠된 포켓몬이 좌우로 붙은 512×256 이미지이며, 작은 테스트
+# 분할(split)이 따로 있습니다. 이 데이터셋의 스케치 자체도 스케치 생성 모델이 만든 것입니다.
+#
+# `course_lib.data.pokemon_pairs_files(split)`는 이 데이터셋이 있으면(또는 `kagglehub`로 받아 올
+# 수 있으면) 그것을 돌려줍니다. 없을 때는(코스의 오프라인 사본이 이 경우입니다) 대신
+# **파생된(DERIVED) 쌍**을 만듭니다. 공식 포켓몬 일러스트(Kaggle
+# `kvpratama/pokemon-images-dataset`, 819장)를 하나씩 흰 배경 위에 올려 색칠 목표로 삼고,
+# `course_lib.data.make_sketch`가 그 선화 스케치를 그려 입력으로 삼습니다. 이것은 Sketch2Pokemon의
+# 쌍이 **아닙니다**. 우리 스케치는 모델이 아니라 결정론적인 윤곽선 필터(edge filter)로 만든
+# 것이고, 테스트 분할은 일러스트 20장마다 한 장씩입니다. 아래의 모든 셀은 어떤 데이터를 사용했는지
+# 알려 줍니다.
+#
+# 실제 데이터셋을 쓰려면: `pip install kagglehub`(Kaggle 계정 설정 필요) 후 다시 실행하거나,
+# <https://www.kaggle.com/datasets/norod78/sketch2pokemon>에서 zip 파일을 내려받아 `python -m
+# course_lib data import sketch2pokemon sketch2pokemon.zip`을 실행하세요.
+
 # %% id="nb04-04"
 # NBVAL_IGNORE_OUTPUT
 try:
@@ -104,11 +145,17 @@ DATA_LABEL = ("DERIVED pairs (make_sketch on official artwork)" if DERIVED
               else "Sketch2Pokemon (norod78)")
 print(f"{len(train_files)} training pairs, {len(test_files)} test pairs: {DATA_LABEL}")
 
-# %% [markdown] id="nb04-05"
+# %% [markdown] id="nb04-05" lang="en"
 # ### Which half is which?
 #
 # Never trust a description of a paired dataset: look, and measure. A sketch is grey, a
 # coloured Pokémon is not, so the mean colour *saturation* of each half tells them apart.
+
+# %% [markdown] id="nb04-05-ko" lang="ko"
+# ### 어느 쪽이 어느 쪽일까?
+#
+# 쌍 데이터셋의 설명을 그대로 믿지 마세요. 직접 보고, 재 보세요. 스케치는 회색이고 색칠된 포켓몬은
+# 그렇지 않으니, 각 절반의 평균 *채도*(saturation)로 둘을 구별할 수 있습니다.
 
 # %% id="nb04-06"
 raw = plt.imread(train_files[0])[..., :3]  # (256, 512, 3), floats in [0, 1] for a PNG
@@ -127,7 +174,7 @@ ax.set_title(f"{Path(train_files[0]).name} [{DATA_LABEL}]\n"
 ax.axis("off")
 plt.show()
 
-# %% [markdown] id="nb04-07"
+# %% [markdown] id="nb04-07" lang="en"
 # So the **input is on the left** this time (facades had it on the right):
 # `data.load(path, input_side="left")` reads these files.
 #
@@ -138,6 +185,17 @@ plt.show()
 # colour half of a pair, it reproduces a derived sketch exactly; on the real dataset it
 # shows how our sketches differ from the model-made ones.
 
+# %% [markdown] id="nb04-07-ko" lang="ko"
+# 그러니 이번에는 **입력이 왼쪽**에 있습니다(facades는 오른쪽이었습니다). 이 파일들은
+# `data.load(path, input_side="left")`로 읽습니다.
+#
+# 파생된 스케치를 그리는 방법: `make_sketch`는 회색조 이미지를 두 가지 스케일로 흐리게 한 뒤 빼서
+# $D = G_\sigma * g - \tau\, G_{1.6\sigma} * g$를 계산합니다(*가우시안 차이*(difference of
+# Gaussians)로, XDoG 계열 중 윤곽선만 남기는 방식입니다). 평평한 영역에서는 $D \ge 0$이 되어
+# 흰색으로 남고, 모든 윤곽의 어두운 쪽에서는 $D < 0$이 되어 부드러운 검은 선이 됩니다. 쌍의 컬러
+# 절반에 적용하면 파생된 스케치가 정확히 재현되고, 실제 데이터셋에 적용하면 우리 스케치가 모델로
+# 만든 스케치와 어떻게 다른지 볼 수 있습니다.
+
 # %% id="nb04-08"
 redrawn = data.make_sketch(right)  # uint8 (256, 256, 3) grey lines on white
 print("make_sketch(colour half) equals the sketch half:",
@@ -147,9 +205,13 @@ viz.sample_grid(np.stack([right, left, redrawn]) / 127.5 - 1, rows=1, cols=3, si
 plt.show()
 
 
-# %% [markdown] id="nb04-09"
+# %% [markdown] id="nb04-09" lang="en"
 # Loading a pair is the facades `load` with the halves swapped. The library's version is
 # `data.load(path, input_side="left")`.
+
+# %% [markdown] id="nb04-09-ko" lang="ko"
+# 쌍을 불러오는 함수는 facades의 `load`에서 좌우 절반만 바꾼 것입니다. 라이브러리 버전은
+# `data.load(path, input_side="left")`입니다.
 
 # %% id="nb04-10"
 def load_pair(path):
@@ -163,7 +225,7 @@ def load_pair(path):
 sketch, colour = load_pair(train_files[0])
 print("sketch:", sketch.shape, "colour:", colour.shape)
 
-# %% [markdown] id="nb04-11"
+# %% [markdown] id="nb04-11" lang="en"
 # ## 2. Augmenting paired images
 #
 # We have fewer than a thousand pairs, so augmentation matters. The rule for *paired*
@@ -183,6 +245,26 @@ print("sketch:", sketch.shape, "colour:", colour.shape)
 #
 # Flips and rotations are fine for Pokémon (a mirrored or sideways Pokémon is still a
 # coloured drawing); they would not be for street scenes, where the sky is always up.
+
+# %% [markdown] id="nb04-11-ko" lang="ko"
+# ## 2. 쌍 이미지의 데이터 증강
+#
+# 쌍이 천 개도 안 되므로 데이터 증강이 중요합니다. *쌍* 데이터의 규칙: 모든 무작위 기하 변환은
+# 스케치와 그 컬러 이미지에 정확히 똑같이 적용되어야 합니다. 그렇지 않으면 네트워크는 스케치를,
+# 옆으로 밀리거나 뒤집힌 그림의 물감으로 칠하도록 배우게 됩니다. 노트북 03의 요령(쌓은 다음 한
+# 번에 자르기)을 일반화하면 됩니다. 쌍을 채널 방향으로 이어 붙여 **(256, 256, 6)** 텐서 하나로
+# 만들고, 그것을 변환한 뒤 다시 나눕니다.
+#
+# 이 강의의 방법을 쌍 하나에 한 단계씩 적용해 봅니다.
+#
+# 1. 사방에 30픽셀씩 **패딩**(padding): *반사*(reflection, 테두리를 거울처럼 비춤) 또는
+#    *상수*(constant, 여기서는 흰색)로 채웁니다;
+# 2. 256×256으로 다시 **무작위 자르기**(random crop): 그림이 최대 ±30픽셀까지 이동합니다;
+# 3. 무작위 **좌우** 및 **상하 뒤집기**(flip);
+# 4. **90°의 배수만큼** 무작위 **회전**(`tf.image.rot90`).
+#
+# 포켓몬이라면 뒤집기와 회전을 써도 괜찮습니다(좌우가 바뀌거나 옆으로 누운 포켓몬도 여전히 색칠된
+# 그림입니다). 하지만 하늘이 늘 위에 있는 거리 풍경에는 맞지 않습니다.
 
 # %% id="nb04-12"
 pair = tf.concat([sketch, colour], axis=-1)  # (256, 256, 6)
@@ -207,7 +289,7 @@ for ax in axes.flat:
 plt.show()
 
 
-# %% [markdown] id="nb04-13"
+# %% [markdown] id="nb04-13" lang="en"
 # ### Exercise 04-ex1: a paired augmentation
 #
 # Write `augment_pair(sketch, colour)` for images that are **already normalised** to
@@ -219,6 +301,18 @@ plt.show()
 # The training pipeline below uses the library's `data.pokemon_augment` (the same recipe,
 # on $[0, 255]$ images, followed by normalisation), so the lesson runs whatever state your
 # answer is in.
+
+# %% [markdown] id="nb04-13-ko" lang="ko"
+# ### 연습 문제 04-ex1: 쌍 이미지 증강
+#
+# 이미 $[-1, 1]$로 **정규화된** 이미지를 받는 `augment_pair(sketch, colour)`를 작성하세요(값의
+# 범위를 다시 바꾸지 마세요). 6채널로 쌓고, 30픽셀 패딩(반사, 또는 `mode="CONSTANT"`로 0 채우기),
+# 256×256으로 무작위 자르기, 무작위 좌우 및 상하 뒤집기, 90°의 배수만큼 무작위 회전을 한 다음,
+# 다시 `(sketch, colour)`로 나누면 됩니다. 함수는 무작위여야 하고(호출할 때마다 다른 결과), 두
+# 이미지의 정렬이 유지되어야 합니다.
+#
+# 아래 학습 파이프라인은 라이브러리의 `data.pokemon_augment`(같은 방법을 $[0, 255]$ 이미지에
+# 적용한 뒤 정규화)를 사용하므로, 여러분의 답이 어떤 상태이든 강의는 계속 실행됩니다.
 
 # %% id="nb04-14" tags=["answer"] grade_id="04-ex1-answer"
 def augment_pair(sketch, colour):
@@ -241,13 +335,21 @@ def augment_pair(sketch, colour):
 # %% id="nb04-15" tags=["check"] grade_id="04-ex1"
 quiz.check_exercise("04-ex1", augment_pair)
 
-# %% [markdown] id="nb04-16"
+# %% [markdown] id="nb04-16" lang="en"
 # ### The training and test pipelines
 #
 # `data.pokemon_dataset(files, training=True, batch_size)` reads the files, caches the
 # encoded bytes, shuffles, and applies `data.pokemon_augment` to every pair (fresh random
 # choices each epoch); `training=False` only resizes and normalises. Eight training
 # examples as the network will see them (sketch above, target below):
+
+# %% [markdown] id="nb04-16-ko" lang="ko"
+# ### 학습 및 테스트 파이프라인
+#
+# `data.pokemon_dataset(files, training=True, batch_size)`는 파일을 읽고, 인코딩된 바이트를
+# 캐시하고, 섞은 다음, 모든 쌍에 `data.pokemon_augment`를 적용합니다(에포크마다 새로운 무작위
+# 선택). `training=False`이면 크기 조정과 정규화만 합니다. 네트워크가 보게 될 학습 예제 여덟
+# 개입니다(위는 스케치, 아래는 목표).
 
 # %% id="nb04-17"
 # Batch 1, as in notebook 03: at inference each image is normalised by its own BatchNorm
@@ -269,7 +371,7 @@ viz.sample_grid(np.concatenate([sketches, colours]), rows=2, cols=8, size=1.6,
 plt.show()
 
 
-# %% [markdown] id="nb04-18"
+# %% [markdown] id="nb04-18" lang="en"
 # ## 3. The networks, by subclassing
 #
 # A subclassed **layer** creates its sub-layers in `__init__` and uses them in
@@ -284,6 +386,22 @@ plt.show()
 # `course_lib.models` has the same classes (`EncoderBlock`, `DecoderBlock`,
 # `EncoderDecoderGenerator`, `UNetGenerator`, `PatchGANDiscriminator`); the pretrained
 # Pokémon generator uses the library's `UNetGenerator`.
+
+# %% [markdown] id="nb04-18-ko" lang="ko"
+# ## 3. 서브클래싱으로 만드는 네트워크
+#
+# 서브클래싱한 **층**(layer)은 `__init__`에서 하위 층들을 만들고 `call(x, training=None)`에서
+# 그것들을 사용합니다. `training`을 BatchNorm과 Dropout까지 전달하는 것이 중요합니다. 그래야
+# 블록이 배치 통계를 쓸지, 유닛을 드롭할지 알 수 있습니다.
+#
+# * `EncoderBlock(filters)`: Conv2D 4×4 stride 2(편향 없음) → BatchNorm(선택) → LeakyReLU(0.2).
+#   높이와 너비를 절반으로 줄입니다.
+# * `DecoderBlock(filters)`: Conv2DTranspose 4×4 stride 2(편향 없음) → BatchNorm →
+#   Dropout(0.5)(선택) → ReLU. 높이와 너비를 두 배로 늘립니다.
+#
+# `course_lib.models`에도 같은 클래스들(`EncoderBlock`, `DecoderBlock`, `EncoderDecoderGenerator`,
+# `UNetGenerator`, `PatchGANDiscriminator`)이 있으며, 사전 학습된 포켓몬 생성자는 라이브러리의
+# `UNetGenerator`를 사용합니다.
 
 # %% id="nb04-19"
 def init():
@@ -331,12 +449,19 @@ encoded = EncoderBlock(64)(probe)
 print("EncoderBlock(64):", encoded.shape)
 print("DecoderBlock(64):", DecoderBlock(64)(encoded).shape)
 
-# %% [markdown] id="nb04-20"
+# %% [markdown] id="nb04-20" lang="en"
 # ### The plain encoder–decoder
 #
 # Eight encoder blocks take 256×256×3 down to a 1×1×512 bottleneck; seven decoder blocks
 # and a last transposed convolution bring it back to 256×256×3. No skips: whatever the
 # output needs must pass through those 512 numbers.
+
+# %% [markdown] id="nb04-20-ko" lang="ko"
+# ### 평범한 인코더–디코더
+#
+# 인코더 블록 여덟 개가 256×256×3을 1×1×512 병목까지 줄이고, 디코더 블록 일곱 개와 마지막 전치
+# 합성곱이 다시 256×256×3으로 되돌립니다. 스킵 연결이 없으므로, 출력에 필요한 모든 것이 이 512개의
+# 숫자를 통과해야 합니다.
 
 # %% id="nb04-21" tags=["skip-grading"]
 ENCODER_FILTERS = (64, 128, 256, 512, 512, 512, 512, 512)  # 256 -> 1 in eight halvings
@@ -380,13 +505,21 @@ encoder_decoder.trace_shapes(probe)
 print(f"encoder-decoder parameters: {encoder_decoder.count_params():,}")
 
 
-# %% [markdown] id="nb04-22"
+# %% [markdown] id="nb04-22" lang="en"
 # ### The U-Net
 #
 # Same blocks, one change in `call`: remember every encoder output and concatenate it to
 # the decoder output of the same size. Decoder block $i$ now receives twice the channels,
 # which is where the extra 15 million parameters come from. Subclassing makes this a
 # small edit: we inherit `__init__` and only rewrite `call`.
+
+# %% [markdown] id="nb04-22-ko" lang="ko"
+# ### U-Net
+#
+# 블록은 같고, `call`에서 한 가지만 바뀝니다. 인코더의 모든 출력을 기억해 두었다가 같은 크기의
+# 디코더 출력에 이어 붙이는 것입니다. 이제 디코더 블록 $i$는 두 배의 채널을 받게 되고, 늘어난
+# 1,500만 개의 파라미터가 바로 여기서 나옵니다. 서브클래싱 덕분에 이것은 작은 수정으로 끝납니다.
+# `__init__`은 상속받고 `call`만 다시 작성하면 됩니다.
 
 # %% id="nb04-23" tags=["skip-grading"]
 class UNetGenerator(EncoderDecoderGenerator):
@@ -408,7 +541,7 @@ print("U-Net output:", unet(probe).shape)
 print(f"U-Net parameters: {unet.count_params():,}")
 
 
-# %% [markdown] id="nb04-24"
+# %% [markdown] id="nb04-24" lang="en"
 # 54,425,859 parameters: exactly the functional U-Net of notebook 03, built another way.
 #
 # ### The PatchGAN discriminator, from encoder blocks
@@ -416,6 +549,16 @@ print(f"U-Net parameters: {unet.count_params():,}")
 # Three encoder blocks (64 without BatchNorm, 128, 256), zero padding, a stride-1 encoder
 # block with 512 filters and `"valid"` padding, zero padding again, and a 1-channel 4×4
 # convolution: **30×30 logits**, each judging a 70×70 patch of the (sketch, colour) pair.
+
+# %% [markdown] id="nb04-24-ko" lang="ko"
+# 파라미터 54,425,859개: 노트북 03의 함수형 U-Net과 정확히 같은 네트워크를 다른 방식으로 만든
+# 것입니다.
+#
+# ### 인코더 블록으로 만든 패치GAN 판별자
+#
+# 인코더 블록 세 개(BatchNorm 없는 64, 128, 256), 제로 패딩, 필터 512개에 `"valid"` 패딩을 쓰는
+# stride 1 인코더 블록, 다시 제로 패딩, 그리고 1채널 4×4 합성곱. 결과는 **30×30 로짓**이며, 각
+# 로짓은 (스케치, 컬러) 쌍의 70×70 패치 하나를 판정합니다.
 
 # %% id="nb04-25" tags=["skip-grading"]
 class PatchGANDiscriminator(keras.Model):
@@ -448,7 +591,7 @@ viz.patch_heatmap(logits[0], title="untrained PatchGAN on (sketch, U-Net output)
 plt.show()
 
 
-# %% [markdown] id="nb04-26"
+# %% [markdown] id="nb04-26" lang="en"
 # ## 4. Training both generators
 #
 # The objective is notebook 03's. The discriminator learns to tell real pairs from
@@ -470,6 +613,29 @@ plt.show()
 # more and write the step out in full, so you can read exactly what one update does. Run
 # `fit` again with the same `checkpoint_dir` after a Colab disconnect and it prints
 # `Resuming from step N`.
+
+# %% [markdown] id="nb04-26-ko" lang="ko"
+# ## 4. 두 생성자 학습하기
+#
+# 목적 함수는 노트북 03과 같습니다. 판별자는 진짜 쌍과 생성된 쌍을 구별하도록 배우고, 생성자는 GAN
+# 항과 L1 항 양쪽에서 압력을 받습니다.
+#
+# $$G^* = \arg\min_G \max_D \; \mathcal{L}_{cGAN}(G, D) + \lambda\,
+#   \mathbb{E}_{x,y}\big[\lVert y - G(x) \rVert_1\big], \qquad \lambda = 100 .$$
+#
+# 코드에서는 `losses.pix2pix_generator_loss`가 $\text{BCE}(1, D(x, G(x))) + \lambda \cdot
+# \text{mean}|y - G(x)|$와 그 두 구성 요소를 함께 돌려주고, `losses.pix2pix_discriminator_loss`는
+# $\text{BCE}(1, D(x, y)) + \text{BCE}(0, D(x, G(x)))$입니다. 둘 다 30×30 패치 로짓에 대해
+# 계산합니다.
+#
+# 서브클래싱 API는 *학습*에도 쓰입니다. `keras.Model`의 서브클래스는 `train_step(batch)`를
+# 재정의(override)할 수 있습니다. `course_lib.training.Pix2PixTrainer`가 그런 서브클래스로, 그
+# `compile`은 네트워크마다 옵티마이저를 하나씩 받습니다. `training.fit`은 이런 트레이너라면
+# 무엇이든 진행 표시줄(progress bar), TensorBoard 스칼라(scalar), 그리고 `checkpoint_every`
+# 스텝마다의 체크포인트(두 네트워크, 두 옵티마이저, 스텝 카운터)와 함께 학습시킵니다. 아래에서는
+# 이것을 한 번 더 서브클래싱하여 스텝을 전부 풀어 씁니다. 한 번의 업데이트가 정확히 무엇을 하는지
+# 읽어 볼 수 있도록요. Colab 연결이 끊긴 뒤 같은 `checkpoint_dir`로 `fit`을 다시 실행하면
+# `Resuming from step N`이 출력됩니다.
 
 # %% id="nb04-27" tags=["skip-grading"]
 class SketchColouring(training.Pix2PixTrainer):
@@ -495,7 +661,7 @@ class SketchColouring(training.Pix2PixTrainer):
                 "gen_l1_loss": gen_l1, "disc_loss": disc_loss}
 
 
-# %% [markdown] id="nb04-28"
+# %% [markdown] id="nb04-28" lang="en"
 # Each generator gets its **own discriminator and its own two optimizers**: four Adam
 # objects in all, each `Adam(2e-4, beta_1=0.5)`. Keras 3 optimizers bind to the variables
 # they first update, so one optimizer cannot serve two networks; sharing a discriminator
@@ -504,6 +670,16 @@ class SketchColouring(training.Pix2PixTrainer):
 # The lesson's numbers are batch 1 for 10 epochs; fast mode runs one epoch of batch 1 over
 # four pairs, a single checkpoint at the end, and records the losses after every step
 # (without a progress bar: four steps need none).
+
+# %% [markdown] id="nb04-28-ko" lang="ko"
+# 각 생성자는 **자기만의 판별자와 자기만의 옵티마이저 두 개**를 가집니다. 모두 합쳐 Adam 객체가 네
+# 개이고, 각각 `Adam(2e-4, beta_1=0.5)`입니다. Keras 3의 옵티마이저는 처음 업데이트한 변수에
+# 묶이므로 옵티마이저 하나로 두 네트워크를 학습시킬 수 없습니다. 판별자를 공유하면 두 실험이
+# 섞이기도 합니다.
+#
+# 강의의 설정은 배치 크기 1로 10 에포크입니다. 빠른 모드에서는 쌍 네 개에 대해 배치 크기 1로 1
+# 에포크를 돌고, 마지막에 체크포인트를 한 번 저장하며, 매 스텝 뒤에 손실을 기록합니다(진행
+# 표시줄은 없습니다. 네 스텝에는 필요 없으니까요).
 
 # %% id="nb04-29" tags=["skip-grading"]
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-pokemon-")) if config.is_fast()
@@ -551,7 +727,7 @@ for ax, title in zip(axes, ("generator L1 loss", "discriminator loss")):
 plt.show()
 
 
-# %% [markdown] id="nb04-33"
+# %% [markdown] id="nb04-33" lang="en"
 # (`training.fit` records the losses once per call of `steps_per_call` steps: every 10
 # steps in full mode, every step in fast mode. TensorBoard has the same scalars:
 # `%load_ext tensorboard` then `%tensorboard --logdir {RUN_DIR}`.) Four steps are far
@@ -561,6 +737,17 @@ plt.show()
 # ### Encoder–decoder vs U-Net
 #
 # Test sketches through both generators (with `training=True`, as notebook 03 explained):
+
+# %% [markdown] id="nb04-33-ko" lang="ko"
+# (`training.fit`은 `steps_per_call` 스텝을 한 번 호출할 때마다 손실을 기록합니다. 전체 모드에서는
+# 10 스텝마다, 빠른 모드에서는 매 스텝마다입니다. TensorBoard에도 같은 스칼라가 있습니다.
+# `%load_ext tensorboard` 후 `%tensorboard --logdir {RUN_DIR}`.) 네 스텝은 추세를 보기에 턱없이
+# 적습니다. 전체 과정에서는 노트북 03과 마찬가지로 L1 손실은 내려가고 두 적대적 손실은 계속
+# 오르내립니다.
+#
+# ### 인코더–디코더 vs U-Net
+#
+# 테스트 스케치를 두 생성자에 넣어 봅니다(노트북 03에서 설명한 대로 `training=True`로).
 
 # %% id="nb04-34" tags=["skip-grading"]
 def colour_grid(models, n, title):
@@ -578,7 +765,7 @@ def colour_grid(models, n, title):
 colour_grid({"Encoder-Decoder": encoder_decoder, "U-Net": unet}, 3,
             f"after {STEPS} training steps [{DATA_LABEL}]")
 
-# %% [markdown] id="nb04-35"
+# %% [markdown] id="nb04-35" lang="en"
 # A few steps are nowhere near enough to colour anything, yet the architectures already
 # differ: the U-Net's output tends to show the sketch's outlines from the first steps
 # (its skips pass them straight through), while the encoder–decoder starts from a flat,
@@ -596,6 +783,22 @@ colour_grid({"Encoder-Decoder": encoder_decoder, "U-Net": unet}, 3,
 # for how long, and the cell below colours six test sketches with it. When it is not,
 # `weights.available("pix2pix-pokemon")` is False and the cell says how to make one.
 
+# %% [markdown] id="nb04-35-ko" lang="ko"
+# 몇 스텝으로는 아무것도 제대로 칠할 수 없지만, 구조의 차이는 벌써 보입니다. U-Net의 출력은 처음
+# 몇 스텝부터 스케치의 윤곽선이 드러나는 경향이 있는 반면(스킵 연결이 윤곽선을 곧장 통과시키기
+# 때문), 인코더–디코더는 특징 없는 평평한 이미지에서 출발합니다. 전체 과정을 마치면 Pix2Pix 논문이
+# 보고한 것과 같은 차이가 납니다. 인코더–디코더는 몸통의 대략적인 색은 맞히지만 윤곽선이
+# 뭉개집니다. 위치 정보가 1×1 병목을 살아서 통과해야 하기 때문입니다. U-Net은 윤곽선을 또렷하게
+# 유지하고(스킵 연결이 스케치의 선을 마지막 층들까지 곧장 건네줍니다), 색에 힘을 쏟습니다.
+#
+# ## 5. 사전 학습된 생성자로 테스트 스케치 색칠하기
+#
+# 이 코스에는 같은 `pokemon_pairs_files("train")` 데이터(오프라인 사본에서는 파생된 쌍)로 학습한
+# U-Net(라이브러리의 `UNetGenerator`)이 포함될 수 있습니다. 있다면 `weights/manifest.json`의 모델
+# 카드에 무엇으로 얼마나 학습했는지 적혀 있고, 아래 셀이 그 생성자로 테스트 스케치 여섯 장을
+# 색칠합니다. 없다면 `weights.available("pix2pix-pokemon")`이 False가 되고, 셀이 생성자를 만드는
+# 방법을 알려 줍니다.
+
 # %% id="nb04-36" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
 if weights.available("pix2pix-pokemon"):
@@ -612,16 +815,21 @@ if weights.available("pix2pix-pokemon"):
 else:
     print(weights.unavailable_reason("pix2pix-pokemon"))
 
-# %% [markdown] id="nb04-36b"
+# %% [markdown] id="nb04-36b" lang="en"
 # How that generator was trained: its real run's loss curves, one panel per loss (the L1
 # term falls steadily while the GAN terms wander, as the two networks keep each other in
 # check), and the same three training sketches coloured at six moments of the run.
+
+# %% [markdown] id="nb04-36b-ko" lang="ko"
+# 이 생성자를 실제로 학습시킨 과정입니다. 손실마다 패널을 하나씩 두어 그린 손실 곡선을 보면
+# L1 항은 꾸준히 내려가고, GAN 항들은 두 네트워크가 서로를 견제하는 동안 오르내립니다.
+# 그 아래에는 같은 학습용 스케치 세 장을 학습 중 여섯 시점에서 색칠한 결과가 있습니다.
 
 # %% id="nb04-36c" tags=["skip-grading"]
 if viz.training_history("pix2pix-pokemon") is not None:
     plt.show()
 
-# %% [markdown] id="nb04-37"
+# %% [markdown] id="nb04-37" lang="en"
 # ## Summary
 #
 # * A paired dataset needs a look before use: here the input is the **left** half.
@@ -634,6 +842,19 @@ if viz.training_history("pix2pix-pokemon") is not None:
 #   disconnect.
 #
 # Notebook 05 is the project: the same tools on street scenes. Your graded item here:
+
+# %% [markdown] id="nb04-37-ko" lang="ko"
+# ## 요약
+#
+# * 쌍 데이터셋은 쓰기 전에 직접 봐야 합니다. 여기서는 입력이 **왼쪽** 절반입니다.
+# * 쌍 이미지의 무작위 기하 변환: 6채널로 쌓고, 한 번에 변환하고, 다시 나눕니다.
+# * 서브클래싱: 층은 `__init__`에서 부품을 만들고 `call`에서 연결하며, `training`을 BatchNorm과
+#   Dropout까지 전달합니다. U-Net은 `call`만 다른 인코더–디코더입니다.
+# * 학습도 서브클래싱입니다. `SketchColouring`은 `train_step`을 재정의하고(테이프 두 개,
+#   네트워크마다 옵티마이저 하나), `training.fit`은 연결이 끊겨도 살아남는 체크포인트와 함께 이를
+#   실행합니다.
+#
+# 노트북 05는 프로젝트입니다. 같은 도구를 거리 풍경에 적용합니다. 이 노트북의 채점 항목입니다.
 
 # %% id="nb04-38" tags=["reveals-answer"]
 print(quiz.summary())

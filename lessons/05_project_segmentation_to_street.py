@@ -1,4 +1,4 @@
-# %% [markdown] id="nb05-00"
+# %% [markdown] id="nb05-00" lang="en"
 # # 05 · Project: from segmentation maps to street photos
 #
 # Time to use what notebooks 03 and 04 built on a new problem. The input is a **semantic
@@ -15,6 +15,23 @@
 # **Fast mode** (`COURSE_FAST=1`, used by CI and CPU laptops) trains for four steps on four
 # pairs: the predictions stay grey noise, but every cell runs. For real results run the
 # notebook in full mode on a GPU runtime (about 40 000 steps, an hour or two on a Colab GPU).
+
+# %% [markdown] id="nb05-00-ko" lang="ko"
+# # 05 · 프로젝트: 분할 맵에서 거리 사진으로
+#
+# 노트북 03과 04에서 만든 것을 새로운 문제에 써 볼 차례입니다. 입력은 거리 장면의 **의미론적 분할
+# 맵**(semantic segmentation map)으로, 객체 클래스(도로, 자동차, 사람, 건물, 하늘, ...)마다 단색
+# 하나로 칠해져 있습니다. 출력은 그 장면의 **사진**입니다. Pix2Pix 논문의 "레이블 → 사진"
+# 과제이며, Pix2Pix 저자들이 묶어 둔 *Cityscapes* 이미지(Cordts et al., CVPR 2016)를 사용합니다.
+#
+# `course_lib`의 부품들을 다시 작성하지 않고 그대로 활용합니다. 랜덤 지터를 적용하는 쌍 이미지
+# 파이프라인, U-Net 생성자, 패치GAN 판별자, Pix2Pix 손실, 체크포인트를 저장하는 학습 루프가
+# 그것입니다. 여러분이 직접 할 일은 함수 하나(**05-ex1**: 예측의 L1과 PSNR)와 결과에 대한 서술형
+# **토의**(discussion)입니다.
+#
+# **빠른 모드**(`COURSE_FAST=1`; CI와 CPU만 있는 랩톱에서 사용)에서는 쌍 네 개로 네 스텝만
+# 학습합니다. 예측은 회색 노이즈로 남지만 모든 셀이 실행됩니다. 제대로 된 결과를 보려면 GPU
+# 런타임에서 전체 모드로 노트북을 실행하세요(약 40 000 스텝, Colab GPU에서 한두 시간).
 
 # %% id="nb05-01"
 # NBVAL_IGNORE_OUTPUT
@@ -69,7 +86,7 @@ keras.utils.set_random_seed(SEED)  # seeds Python, NumPy and TensorFlow in one c
 plt.rcParams["figure.dpi"] = 72
 print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 
-# %% [markdown] id="nb05-03"
+# %% [markdown] id="nb05-03" lang="en"
 # ## 0. What is graded
 #
 # | rubric item | section | scored by |
@@ -107,6 +124,44 @@ print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 # `course_lib`, enough to run the code. Any other Pix2Pix-format set (facades, maps, ...)
 # works too: point `train_files`/`test_files` at it and check which half is the input.
 
+# %% [markdown] id="nb05-03-ko" lang="ko"
+# ## 0. 채점 항목
+#
+# | 평가 항목 | 절 | 채점 방법 |
+# |---|---|---|
+# | *쌍*에 적용한 데이터 증강 | §2 | 지터 그림, 여러분의 토의 |
+# | U-Net 생성자와 패치GAN 판별자 | §3 | ✓ 크기/파라미터 검사 |
+# | 체크포인트를 쓰는 학습, 손실 곡선 | §4 | 곡선 그림 |
+# | **05-ex1** `image_metrics(pred, target) -> (l1, psnr)` | §5 | 자동 채점, 2점 |
+# | 테스트 결과 행(입력 / 목표 / 예측), 기준선과 지표 비교 | §5 | 그림, 표 |
+# | **05-discussion**: 잘된 점, 실패한 점, 이유, 다음 단계 | §6 | 강사, 4점 |
+#
+# 노트북을 제출하기 전에 모든 셀을 위에서 아래로 실행하세요. 강사의 채점기(grader)는 빠른 모드로
+# 노트북을 다시 실행합니다. GPU가 있었다면 토의에서 전체 모드 실행 결과를 다루고, 없었다면 빠른
+# 모드 실행 결과와 함께 긴 학습에서 기대하는 바를 쓰세요.
+#
+# ## 1. 데이터: Pix2Pix 형식의 Cityscapes
+#
+# Pix2Pix 저자들은 Cityscapes의 *정밀 주석*(fine annotations)을 쌍으로 만들었습니다. 각 파일은
+# 거리 사진과 그 색 레이블 맵이 좌우로 붙은 512×256 JPEG이며, 각각 256×256으로 크기가 조정되어
+# 있습니다. **학습용 2975개**와 **검증용 500개** 쌍이 있습니다(Cityscapes는 테스트 레이블을
+# 공개하지 않으므로, 검증 분할을 테스트 세트로 사용합니다).
+#
+# **전체 데이터셋 받기.** `data.cityscapes_files(split)`는
+# `<COURSE_DATA_DIR>/cityscapes/{train,val}/N.jpg`를 찾고, 없는데 온라인 상태라면(Colab) Pix2Pix
+# 아카이브(약 100 MB)를
+# <http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/cityscapes.tar.gz>에서
+# `~/.cache/course_lib`로 한 번 내려받습니다. 오프라인이라면 다른 곳에서 그 아카이브를 받은 뒤
+# `python -m course_lib data import cityscapes cityscapes.tar.gz [--data-dir DIR]`를 실행하세요.
+# 이미지의 저작권은 Cityscapes 프로젝트(<https://www.cityscapes-dataset.com>)에 있으며, 이용
+# 약관상 연구와 교육 목적의 사용이 허용됩니다. 원본 데이터에서 쌍을 다시 만들려면 그곳에 등록한 뒤
+# Pix2Pix 저장소의 `prepare_cityscapes_dataset.py`를 사용하세요.
+#
+# 코스의 오프라인 사본에는 학습용 쌍 처음 1000개와 검증용 쌍 500개 전부가 들어 있습니다. 사본이
+# 전혀 없으면 아래 셀은 `course_lib`에 내장된 4 + 2개의 쌍으로 대신하는데, 코드를 실행하기에는
+# 충분합니다. Pix2Pix 형식의 다른 데이터셋(facades, maps, ...)도 쓸 수 있습니다.
+# `train_files`/`test_files`가 그 데이터를 가리키게 하고, 어느 쪽 절반이 입력인지 확인하세요.
+
 # %% id="nb05-04"
 # NBVAL_IGNORE_OUTPUT
 try:
@@ -119,12 +174,19 @@ except data.DataError as err:  # no copy and no network: the embedded sample
 print(f"{len(train_files)} training pairs, {len(test_files)} validation pairs")
 
 
-# %% [markdown] id="nb05-05"
+# %% [markdown] id="nb05-05" lang="en"
 # ### Which half is the input?
 #
 # Look before you load. A label map is made of flat regions, so most of its neighbouring
 # pixels have (almost) the same colour; a photo has texture everywhere. The share of
 # "flat" neighbours tells the halves apart without trusting any description.
+
+# %% [markdown] id="nb05-05-ko" lang="ko"
+# ### 어느 쪽 절반이 입력일까?
+#
+# 불러오기 전에 먼저 보세요. 레이블 맵은 평평한 영역으로 이루어져 있어서, 이웃한 픽셀 대부분이
+# (거의) 같은 색입니다. 사진은 어디에나 질감이 있습니다. 설명을 믿지 않고도, "평평한" 이웃의
+# 비율로 두 절반을 구별할 수 있습니다.
 
 # %% id="nb05-06"
 def flat_share(image):
@@ -149,7 +211,7 @@ ax.axis("off")
 plt.show()
 
 
-# %% [markdown] id="nb05-07"
+# %% [markdown] id="nb05-07" lang="en"
 # Same layout as the facades of notebook 03: photo on the left, label map on the right,
 # so the library's loaders need `input_side="right"`. A few colours of the Cityscapes
 # palette you will see: road (128, 64, 128) purple, sidewalk (244, 35, 232) pink, building
@@ -169,6 +231,25 @@ plt.show()
 # those would teach the generator scenes that never occur: only the left–right mirror is
 # kept. Four draws of one training pair (input above, target below):
 
+# %% [markdown] id="nb05-07-ko" lang="ko"
+# 노트북 03의 facades와 레이아웃이 같습니다. 사진이 왼쪽, 레이블 맵이 오른쪽이므로 라이브러리
+# 로더에는 `input_side="right"`가 필요합니다. 앞으로 보게 될 Cityscapes 팔레트의 색 몇 가지: 도로
+# (128, 64, 128) 보라, 인도 (244, 35, 232) 분홍, 건물 (70, 70, 70) 짙은 회색, 식생 (107, 142, 35)
+# 올리브색, 하늘 (70, 130, 180) 강철 파랑, 자동차 (0, 0, 142) 짙은 파랑, 사람 (220, 20, 60) 빨강.
+# JPEG 압축 때문에 영역 사이의 경계가 조금 번지므로, 평평한 비율이 100 %가 되지는 않습니다.
+#
+# ## 2. 쌍 데이터 증강
+#
+# 노트북 03의 Pix2Pix 랜덤 지터입니다. 두 이미지를 286×286으로 키우고, 두 이미지에서 **같은**
+# 256×256 영역을 무작위로 잘라 내고, 절반의 확률로 둘 다 좌우 반전합니다.
+# `data.pix2pix_dataset(files, training=True)`는 에포크마다 새로운 무작위 선택으로 모든 학습
+# 예제에 이를 적용합니다.
+#
+# 노트북 04에서는 포켓몬을 위아래로 뒤집고 90°씩 회전시키기도 했습니다. 거리 풍경에는 정해진
+# 위아래가 있으므로(하늘은 위, 도로는 아래, 자동차는 바퀴가 아래), 그런 변환은 절대 나오지 않는
+# 장면을 생성자에게 가르치게 됩니다. 그래서 좌우 반전만 남깁니다. 학습 쌍 하나를 네 번 뽑은
+# 결과입니다(위는 입력, 아래는 목표).
+
 # %% id="nb05-08"
 def jitter_draws(path, n):
     # Each pass over a one-file dataset draws a fresh crop and mirror.
@@ -186,10 +267,15 @@ viz.sample_grid(np.concatenate([inputs, targets]), rows=2, cols=4, size=2.4,
                 title="random jitter: the label map and the photo move together")
 plt.show()
 
-# %% [markdown] id="nb05-09"
+# %% [markdown] id="nb05-09" lang="en"
 # The training set streams through the same pipeline with a batch of 1 (the paper's
 # choice; BatchNorm then normalises each image by its own statistics). The test pipeline
 # only resizes and normalises, so a test image gives the same input every time.
+
+# %% [markdown] id="nb05-09-ko" lang="ko"
+# 학습 세트는 같은 파이프라인을 배치 크기 1로 흘러갑니다(논문의 선택입니다. 이때 BatchNorm은 각
+# 이미지를 그 이미지 자신의 통계로 정규화합니다). 테스트 파이프라인은 크기 조정과 정규화만 하므로,
+# 같은 테스트 이미지는 매번 같은 입력이 됩니다.
 
 # %% id="nb05-10" tags=["skip-grading"]
 BATCH_SIZE = 1
@@ -204,7 +290,7 @@ test_dataset = data.pix2pix_dataset(test_subset, training=False, batch_size=1,
 print(f"training on {len(train_subset)} pairs for {STEPS} steps (batch {BATCH_SIZE}); "
       f"scoring {len(test_subset)} validation pairs")
 
-# %% [markdown] id="nb05-11"
+# %% [markdown] id="nb05-11" lang="en"
 # ## 3. The networks, from the course library
 #
 # **Generator: a U-Net.** `models.unet_generator()` is notebook 03's network: eight
@@ -218,6 +304,18 @@ print(f"training on {len(train_subset)} pairs for {STEPS} steps (batch {BATCH_SI
 # object is down to the pixel, and the skips carry those borders straight to the decoder
 # instead of squeezing them through the 1×1 bottleneck.
 
+# %% [markdown] id="nb05-11-ko" lang="ko"
+# ## 3. 코스 라이브러리의 네트워크
+#
+# **생성자: U-Net.** `models.unet_generator()`는 노트북 03의 네트워크입니다. `downsample` 블록
+# 여덟 개(Conv 4×4 stride 2 → BatchNorm → LeakyReLU)가 256×256×3을 1×1×512 병목까지 줄이고,
+# `upsample` 블록 일곱 개(ConvTranspose 4×4 stride 2 → BatchNorm → 처음 세 블록에만 Dropout →
+# ReLU)가 128×128까지 되돌리며, 각 블록 뒤에 같은 크기의 인코더 출력을 **이어 붙입니다**(스킵
+# 연결). 마지막으로 `tanh`를 쓰는 전치 합성곱이 $[-1, 1]$ 범위의 256×256×3 사진을 만듭니다.
+#
+# 여기서는 facades보다 스킵 연결이 더 중요합니다. 거리 레이블 맵은 모든 객체의 *위치*를 픽셀
+# 단위까지 정해 주는데, 스킵 연결은 그 경계를 1×1 병목으로 쥐어짜지 않고 디코더로 곧장 전달합니다.
+
 # %% id="nb05-12" tags=["skip-grading"]
 generator = models.unet_generator()
 probe = tf.zeros((1, 256, 256, 3))
@@ -229,10 +327,15 @@ n_params = generator.count_params()
 print(f"generator parameters: {n_params:,}",
       "✓ the Pix2Pix U-Net" if n_params == 54_425_859 else "✗ expected 54,425,859")
 
-# %% [markdown] id="nb05-13"
+# %% [markdown] id="nb05-13" lang="en"
 # **Discriminator: a PatchGAN.** `models.patchgan_discriminator()` looks at the label map
 # and a photo together (6 channels) and returns a 30×30 grid of logits, each one judging
 # whether a 70×70 patch of the photo is real *for that label map*.
+
+# %% [markdown] id="nb05-13-ko" lang="ko"
+# **판별자: 패치GAN.** `models.patchgan_discriminator()`는 레이블 맵과 사진을 함께(6채널) 보고
+# 30×30 로짓 격자를 돌려줍니다. 각 로짓은 사진의 70×70 패치 하나가 *그 레이블 맵에 대해* 진짜인지
+# 판정합니다.
 
 # %% id="nb05-14"
 discriminator = models.patchgan_discriminator()
@@ -242,7 +345,7 @@ print("discriminator: 2 x", tuple(probe.shape), "->", tuple(patch_logits.shape))
 print(f"discriminator parameters: {n_params:,}",
       "✓ the Pix2Pix PatchGAN" if n_params == 2_770_433 else "✗ expected 2,770,433")
 
-# %% [markdown] id="nb05-15"
+# %% [markdown] id="nb05-15" lang="en"
 # ## 4. Training
 #
 # The objective is notebook 03's: the discriminator minimises
@@ -256,11 +359,24 @@ print(f"discriminator parameters: {n_params:,}",
 # target. `training.Pix2PixTrainer` runs one update per batch; here is the exact step it
 # runs, read from the library:
 
+# %% [markdown] id="nb05-15-ko" lang="ko"
+# ## 4. 학습
+#
+# 목적 함수는 노트북 03과 같습니다. 판별자는 패치 로짓에 대해 $\text{BCE}(1, D(x, y)) +
+# \text{BCE}(0, D(x, G(x)))$를 최소화하고, 생성자는 다음을 최소화합니다.
+#
+# $$\mathcal{L}_G = \text{BCE}\big(1, D(x, G(x))\big)
+#   + \lambda \cdot \operatorname{mean}\,\lvert y - G(x) \rvert, \qquad \lambda = 100,$$
+#
+# GAN 항은 사실적인 질감을 요구하고, L1 항은 사진이 목표에서 벗어나지 않게 붙잡아 둡니다.
+# `training.Pix2PixTrainer`는 배치마다 한 번 업데이트합니다. 라이브러리에서 읽어 온, 실제로
+# 실행되는 스텝 코드는 다음과 같습니다.
+
 # %% id="nb05-16"
 # NBVAL_IGNORE_OUTPUT
 print(inspect.getsource(training.Pix2PixTrainer.train_step))
 
-# %% [markdown] id="nb05-17"
+# %% [markdown] id="nb05-17" lang="en"
 # `training.fit` repeats that step, writes TensorBoard scalars, and saves a checkpoint
 # (both networks, both optimizers, the step counter) every `CHECKPOINT_EVERY` steps. If
 # Colab disconnects, rerun the notebook up to here: `fit` finds the checkpoint in
@@ -269,6 +385,16 @@ print(inspect.getsource(training.Pix2PixTrainer.train_step))
 #
 # While it trains, the figure below is redrawn every `SAMPLE_EVERY` steps with the
 # prediction for one fixed validation map.
+
+# %% [markdown] id="nb05-17-ko" lang="ko"
+# `training.fit`은 이 스텝을 반복하면서 TensorBoard 스칼라를 기록하고, `CHECKPOINT_EVERY` 스텝마다
+# 체크포인트(두 네트워크, 두 옵티마이저, 스텝 카운터)를 저장합니다. Colab 연결이 끊기면 노트북을
+# 여기까지 다시 실행하세요. `fit`이 `RUN_DIR`에서 체크포인트를 찾아 `Resuming from step N`을
+# 출력합니다. 각 네트워크는 자기만의 `Adam(2e-4, beta_1=0.5)`를 가집니다. Keras 3의 옵티마이저는
+# 처음 업데이트한 변수에 귀속되기 때문입니다.
+#
+# 학습하는 동안 아래 그림은 `SAMPLE_EVERY` 스텝마다 고정된 검증용 맵 하나에 대한 예측으로 다시
+# 그려집니다.
 
 # %% id="nb05-18" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -314,7 +440,7 @@ for ax, title in zip(axes, ("what the generator minimises", "the adversarial gam
 plt.show()
 
 
-# %% [markdown] id="nb05-20"
+# %% [markdown] id="nb05-20" lang="en"
 # Over a long run, `gen_l1_loss` should fall and then flatten, while `gen_gan_loss` and
 # `disc_loss` keep hovering (neither network wins for good). A `disc_loss` stuck near 0 means
 # the discriminator has won and the generator learns little from it. Four fast-mode points
@@ -337,6 +463,29 @@ plt.show()
 # 6 dB). The cells after the check use `course_lib.evaluation`, so the notebook runs
 # whatever state your function is in.
 
+# %% [markdown] id="nb05-20-ko" lang="ko"
+# 긴 학습에서 `gen_l1_loss`는 내려가다가 평평해지고, `gen_gan_loss`와 `disc_loss`는 계속
+# 오르내려야 합니다(어느 네트워크도 완전히 이기지 못합니다). `disc_loss`가 0 근처에 머물러 있다면
+# 판별자가 이겨 버려서 생성자가 거기서 배우는 것이 거의 없다는 뜻입니다. 빠른 모드의 점 네 개로는
+# 추세를 전혀 알 수 없습니다. TensorBoard에도 같은 곡선이 있습니다. `%load_ext tensorboard` 후
+# `%tensorboard --logdir {RUN_DIR}/logs`.
+#
+# ## 5. 테스트 결과
+#
+# ### 연습 문제 05-ex1: 예측마다 숫자 두 개
+#
+# $[-1, 1]$ 범위의 두 이미지에 대한 `image_metrics(pred, target)`를 작성하세요. `(l1, psnr)`를
+# 반환합니다. 모든 픽셀과 채널에 대한 평균 절대 차이, 그리고 데시벨(dB) 단위의 최대 신호 대
+# 잡음비(peak signal-to-noise ratio, PSNR)입니다.
+#
+# $$\text{PSNR} = 10 \log_{10} \frac{\text{MAX}^2}{\text{MSE}}, \qquad
+#   \text{MAX} = 2 \text{ (the width of } [-1, 1]), \quad
+#   \text{MSE} = \operatorname{mean}\,(\text{pred} - \text{target})^2 .$$
+#
+# (여기서 MAX = 2는 구간 $[-1, 1]$의 폭입니다.) L1은 낮을수록, PSNR은 높을수록 좋습니다(RMS 오차가
+# 절반이 될 때마다 약 6 dB씩 올라갑니다). 채점 셀 뒤의 셀들은 `course_lib.evaluation`을
+# 사용하므로, 여러분의 함수가 어떤 상태이든 노트북은 계속 실행됩니다.
+
 # %% id="nb05-21" tags=["answer"] grade_id="05-ex1-answer"
 def image_metrics(pred, target):
     """L1 and PSNR (dB) of a prediction; both images (H, W, 3) in [-1, 1]."""
@@ -353,11 +502,17 @@ def image_metrics(pred, target):
 quiz.check_exercise("05-ex1", image_metrics)
 
 
-# %% [markdown] id="nb05-23"
+# %% [markdown] id="nb05-23" lang="en"
 # ### Predictions on validation maps
 #
 # Input | Ground Truth | Predicted rows, with `training=True` at inference as in
 # notebook 03 (each image normalised by its own BatchNorm statistics, dropout as noise):
+
+# %% [markdown] id="nb05-23-ko" lang="ko"
+# ### 검증용 맵에 대한 예측
+#
+# 입력 | 정답 | 예측 순서의 행들입니다. 노트북 03과 같이 추론 때 `training=True`를 사용합니다(각
+# 이미지를 자신의 BatchNorm 통계로 정규화하고, 드롭아웃은 노이즈 역할을 합니다).
 
 # %% id="nb05-24" tags=["skip-grading"]
 def predict_all(dataset):
@@ -375,7 +530,7 @@ viz.sample_grid(grid, rows=rows, cols=3, size=2.8,
                 title=f"validation maps after {STEPS} training steps")
 plt.show()
 
-# %% [markdown] id="nb05-25"
+# %% [markdown] id="nb05-25" lang="en"
 # ### Metrics against a baseline
 #
 # A number means little alone. The simplest baseline ignores the input altogether and
@@ -384,6 +539,16 @@ plt.show()
 # A useful generator must beat it clearly on L1; on PSNR a blurry average is hard to
 # beat, because PSNR punishes large errors and rewards playing safe. That is the
 # argument of notebook 03 for the GAN term, seen in numbers.
+
+# %% [markdown] id="nb05-25-ko" lang="ko"
+# ### 기준선과 지표 비교
+#
+# 숫자 하나만으로는 의미가 거의 없습니다. 가장 단순한 기준선(baseline)은 입력을 완전히 무시하고
+# 항상 **학습 사진의 평균**을 예측하는 것입니다(학습 세트 전체에 대해서는 회녹색으로 흐릿한
+# 이미지입니다. 아래는 도로, 위는 건물과 하늘. 빠른 모드에서는 사진 네 장의 평균). 쓸모 있는
+# 생성자라면 L1에서 이 기준선을 확실히 이겨야 합니다. PSNR에서는 흐릿한 평균을 이기기 어렵습니다.
+# PSNR은 큰 오차를 크게 벌하고 안전하게 가는 쪽을 보상하기 때문입니다. 노트북 03에서 GAN 항이
+# 필요하다고 한 논거를 숫자로 확인하는 셈입니다.
 
 # %% id="nb05-26" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -398,7 +563,7 @@ for name, preds in (("U-Net generator", predictions), ("mean training photo", ba
 viz.sample_grid(mean_photo[None], rows=1, cols=1, size=2.8, labels=["mean photo"])
 plt.show()
 
-# %% [markdown] id="nb05-26b"
+# %% [markdown] id="nb05-26b" lang="en"
 # ### What done looks like: the reference model
 #
 # The course ships `pix2pix-cityscapes`, the same U-Net and PatchGAN trained with the same
@@ -407,6 +572,17 @@ plt.show()
 # on all 500 validation pairs next to the two trivial baselines: the mean training photo
 # and the label map itself returned as the photo. Your run is judged against these, not
 # against perfection.
+
+# %% [markdown] id="nb05-26b-ko" lang="ko"
+# ### 완성된 모습: 참조 모델
+#
+# 이 코스는 `pix2pix-cityscapes`를 함께 제공합니다. 같은 U-Net과 PatchGAN을 같은
+# L1 + GAN 손실과 지터(jitter)로, 1 000개의 학습 쌍에서 빠른 모드보다 훨씬 오래 학습한
+# 모델입니다. 아래 셀은 위에서 여러분의 생성자가 그린 검증용 레이블 맵을 이 모델로도
+# 그려 나란히 보여 줍니다. 모델 카드에는 검증 쌍 500개 전체에 대한 점수가 두 가지
+# 자명한 기준선(baseline), 곧 학습 사진의 평균 이미지와 레이블 맵을 그대로 사진으로
+# 내놓는 경우와 함께 적혀 있습니다. 여러분의 결과는 완벽함이 아니라 이 기준들과
+# 비교해 평가합니다.
 
 # %% id="nb05-26c" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -428,7 +604,7 @@ if weights.available("pix2pix-cityscapes"):
 else:
     print(weights.unavailable_reason("pix2pix-cityscapes"))
 
-# %% [markdown] id="nb05-27"
+# %% [markdown] id="nb05-27" lang="en"
 # (PSNR on $[0, 1]$ images with MAX = 1 equals PSNR on $[-1, 1]$ with MAX = 2: scaling
 # both the error and the peak by one half cancels.)
 #
@@ -447,6 +623,25 @@ else:
 #    architecture) and what you expect from each.
 #
 # If you only ran fast mode, say so, and describe what you expect from a full run.
+
+# %% [markdown] id="nb05-27-ko" lang="ko"
+# ($[0, 1]$ 이미지에서 MAX = 1로 계산한 PSNR은 $[-1, 1]$에서 MAX = 2로 계산한 PSNR과 같습니다.
+# 오차와 최댓값을 모두 절반으로 줄이면 서로 상쇄되기 때문입니다.)
+#
+# ## 6. 토의(강사가 채점)
+#
+# 아래 셀에 다음 질문에 답하는 짧은 토의(약 150–300단어)를 작성하세요.
+#
+# 1. **무엇이 잘되고 무엇이 실패하는가?** 생성자가 레이블 맵의 어떤 클래스를 그럴듯하게 그려 내고,
+#    어디서 실패하나요(작은 객체, 사람, 질감, 경계)? 위의 그림들을 근거로 드세요.
+# 2. **숫자는 무엇을 말하는가?** 여러분의 생성자를 평균 사진 기준선과 L1, PSNR로 비교하고,
+#    기준선이 수치상 더 좋아 보이는 경우가 있다면 그 이유를 설명하세요.
+# 3. **데이터 증강.** 어떤 증강을 사용했고, 왜 그것이 쌍 전체에 적용되어야 하며, 거리 풍경에 쓰면
+#    안 되는 증강은 무엇인가요?
+# 4. **다음 단계.** 다음에 시도해 볼 변경 두 가지(학습 길이, λ, 데이터, 구조)를 들고, 각각에서
+#    무엇을 기대하는지 쓰세요.
+#
+# 빠른 모드만 실행했다면 그렇다고 밝히고, 전체 실행에서 기대하는 바를 서술하세요.
 
 # %% [markdown] id="nb05-28" tags=["answer"] grade_id="05-discussion" points=4
 # ### BEGIN SOLUTION
@@ -476,7 +671,7 @@ else:
 # which should give crisper texture at the price of more artefacts and a higher L1.
 # ### END SOLUTION
 
-# %% [markdown] id="nb05-29"
+# %% [markdown] id="nb05-29" lang="en"
 # ## Summary
 #
 # * Any paired image-to-image task fits the Pix2Pix recipe: check which half is the
@@ -487,6 +682,18 @@ else:
 # * Long runs need checkpoints: `training.fit` resumes where it stopped.
 #
 # Your graded items in this notebook (the discussion is scored by your instructor):
+
+# %% [markdown] id="nb05-29-ko" lang="ko"
+# ## 요약
+#
+# * 쌍으로 된 이미지-투-이미지 과제라면 무엇이든 Pix2Pix 방법에 맞출 수 있습니다. 어느 쪽 절반이
+#   입력인지 확인하고, 이미지가 보여 주는 내용을 존중하는 증강을 고른 뒤, L1 + GAN 손실로 U-Net을
+#   패치GAN에 맞서 학습시키면 됩니다.
+# * 결과는 그림과 숫자 **둘 다로**, 그리고 항상 기준선과 나란히 놓고 판단하세요. PSNR만 보면
+#   흐림이 보상받습니다.
+# * 긴 학습에는 체크포인트가 필요합니다. `training.fit`은 멈춘 지점부터 다시 시작합니다.
+#
+# 이 노트북의 채점 항목입니다(토의는 강사가 채점합니다).
 
 # %% id="nb05-30" tags=["reveals-answer"]
 print(quiz.summary())
