@@ -161,6 +161,7 @@ SHIPPED_SHA256: dict[str, str] = {
     "facade-parser": "8d0390e3a56e3616d876793e944fb6cb57727f065a720d86d928e1163d194b6f",
     "gan": "b19f9552adca21ac98dbc51b2e14045596060010ca9d7445d9645f24055f1fac",
     "mnist-classifier": "0f8c8590f3716ccb287d3c4627888086b2267ec2a268e0e4b1697bed271cf26b",
+    "pix2pix-cityscapes": "0b74fecb5d2311f24aba59f4165b01ba9c1e9ae6fe48da777b183878001c112d",
     "pix2pix-facades": "19c9db0202591cd7302aa11dbc0cdfd7815a65e894a085c04034a08275b23aee",
     "pix2pix-pokemon": "5c62924ff5ac070ce969b298350b0c93aa19bcdc6d88df72a1184b77110d73c2",
 }
@@ -246,7 +247,7 @@ def card_line(name: str, weights_dir: PathLike | None = None) -> str:
                                for base, b in metrics.get("baselines", {}).items()
                                if base != "untrained_generator")
         parts.append(f"{metrics.get('split', 'test')} ({metrics.get('n_images')} images): "
-                     f"PSNR {gen['psnr']:.2f} dB, L1 {gen['l1']:.3f} | {baselines}")
+                     f"PSNR {gen['psnr']:.2f} dB, L1 {gen['l1']:.3f} on [0,1] | {baselines}")
     elif "fid" in metrics:  # MNIST: the course classifier's figures
         share = (f", rarest digit {metrics['min_class_share']:.1%}"
                  if "min_class_share" in metrics else "")
