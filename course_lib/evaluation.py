@@ -789,7 +789,7 @@ def ship(name: str, model, facts: dict, metrics: dict,
                                     f"(`python -m course_lib eval {name} --train`)")
 
 
-EVAL_MODELS = ("gan", "cgan", "dcgan", *W.PIX2PIX_GENERATORS, "mnist-classifier",
+EVAL_MODELS = (*W.MNIST_GENERATORS, *W.PIX2PIX_GENERATORS, "mnist-classifier",
                "facade-parser")
 
 

@@ -299,6 +299,7 @@ def fit(
 # Ready-made runs for the CLI (and for notebooks that want the whole thing in one call)
 # --------------------------------------------------------------------------------------------
 
+GAN_D_DROPOUT = 0.3  # the MLP GAN discriminator's dropout rate (lesson 02)
 MODELS = ("gan", "cgan", "dcgan", "pix2pix-facades", "pix2pix-cityscapes", "pix2pix-pokemon")
 
 
@@ -353,7 +354,10 @@ def build_run(name: str, batch_size: int, limit: int | None = None, seed: int | 
         keras.utils.set_random_seed(seed)
     if name in ("gan", "cgan", "dcgan"):
         if name == "gan":
-            g, d = models.build(models.GeneratorGAN()), models.build(models.DiscriminatorGAN())
+            # Dropout 0.3 in D is the one change to lesson 02's seed recipe: without it the
+            # GAN collapses onto a few digits (see the `gan-collapsed` weights and lesson 02).
+            g = models.build(models.GeneratorGAN())
+            d = models.build(models.DiscriminatorGAN(dropout=GAN_D_DROPOUT))
             ds = data.mnist_gan_dataset(batch_size=batch_size, limit=limit)
         elif name == "cgan":
             g, d = models.build(models.GeneratorCGAN()), models.build(models.DiscriminatorCGAN())

@@ -103,7 +103,15 @@ SPECS: dict[str, ModelSpec] = {
                   STORAGE_KERAS, _MNIST_TRAIN, _export_hint("gan"),
                   {"epochs_planned": 500, "batch_size": 128, "steps_per_epoch": 469,
                    "optimizer": "Adam(learning_rate=1e-4) for G and for D",
-                   "discriminator": "course_lib.models:DiscriminatorGAN"}),
+                   "discriminator": "course_lib.models:DiscriminatorGAN(dropout=0.3)"}),
+        ModelSpec("gan-collapsed", "course_lib.models:GeneratorGAN",
+                  "gan_collapsed_generator.weights.h5", STORAGE_KERAS, _MNIST_TRAIN,
+                  "restoring the course's weights/ folder from git: this is a kept run of "
+                  "lesson 02's seed recipe (ReLU discriminator without dropout, 222 epochs), "
+                  "the lesson's worked example of mode collapse, not a model to retrain",
+                  {"epochs_planned": 500, "batch_size": 128, "steps_per_epoch": 469,
+                   "optimizer": "Adam(learning_rate=1e-4) for G and for D",
+                   "discriminator": "course_lib.models:DiscriminatorGAN (seed recipe)"}),
         ModelSpec("cgan", "course_lib.models:GeneratorCGAN", "cgan_generator.weights.h5",
                   STORAGE_KERAS, _MNIST_TRAIN + ", one-hot labels", _export_hint("cgan"),
                   {"epochs_planned": 500, "batch_size": 128, "steps_per_epoch": 469,
@@ -159,13 +167,14 @@ SHIPPED_SHA256: dict[str, str] = {
     "cgan": "58f6d730350686221d31f0c790a51f227ac98b6ea6debfa11902b9cfeed48d11",
     "dcgan": "c7f0177e8dde1282eb943a0efabdaf87a0801d2980a2c055fc2d0b856f558c5d",
     "facade-parser": "8d0390e3a56e3616d876793e944fb6cb57727f065a720d86d928e1163d194b6f",
-    "gan": "b19f9552adca21ac98dbc51b2e14045596060010ca9d7445d9645f24055f1fac",
+    "gan": "a5c7a61b86c47e8008d2a64fcb4040022bf535c48f7946b5730eff6fe698659c",
+    "gan-collapsed": "b19f9552adca21ac98dbc51b2e14045596060010ca9d7445d9645f24055f1fac",
     "mnist-classifier": "0f8c8590f3716ccb287d3c4627888086b2267ec2a268e0e4b1697bed271cf26b",
     "pix2pix-cityscapes": "0b74fecb5d2311f24aba59f4165b01ba9c1e9ae6fe48da777b183878001c112d",
     "pix2pix-facades": "19c9db0202591cd7302aa11dbc0cdfd7815a65e894a085c04034a08275b23aee",
     "pix2pix-pokemon": "5c62924ff5ac070ce969b298350b0c93aa19bcdc6d88df72a1184b77110d73c2",
 }
-MNIST_GENERATORS = ("gan", "cgan", "dcgan")
+MNIST_GENERATORS = ("gan", "gan-collapsed", "cgan", "dcgan")
 PIX2PIX_GENERATORS = ("pix2pix-facades", "pix2pix-cityscapes", "pix2pix-pokemon")
 # Which half of a 512x256 pair file is the generator's input (see course_lib.data.load).
 INPUT_SIDE = {"pix2pix-facades": "right", "pix2pix-cityscapes": "right",
