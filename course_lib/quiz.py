@@ -39,9 +39,11 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from course_lib import messages
 
 GRADE_MIME = "application/vnd.course.grade+json"
 BANK_DIR = Path(__file__).resolve().parent / "quizzes"
@@ -80,7 +82,45 @@ class AnswerFormatError(ValueError):
 
 
 def _bank_files(bank_dir: Path | None = None) -> list[Path]:
-    return sorted(Path(bank_dir or BANK_DIR).glob("*.json"))
+    """The bank's `NN.json` files (not the translations, `NN.<lang>.json`)."""
+    return sorted(p for p in Path(bank_dir or BANK_DIR).glob("*.json")
+                  if p.suffixes == [".json"])
+
+
+def _translation_file(item_id: str, lang: str, bank_dir: Path | None = None) -> Path:
+    return Path(bank_dir or BANK_DIR) / f"{item_id.split('-', 1)[0]}.{lang}.json"
+
+
+@functools.lru_cache(maxsize=16)
+def _translations(path: str) -> dict[str, dict]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return dict(data.get("items", {}))
+
+
+def localized(item: Item, lang: str | None = None) -> Item:
+    """`item` with the question, options and hint of the learner's language.
+
+    A translation is `quizzes/NN.<lang>.json`: {"items": {"<id>": {"question": ..., "options":
+    {<the English keys>: ...}, "hint": ..., "signature": ...}}}. A missing field, option or
+    file keeps the English text; ids, kinds, points, salts and answer digests never change.
+    """
+    lang = lang or messages.lang()
+    if lang == "en":
+        return item
+    tr: dict = {}
+    for folder in (os.environ.get("COURSE_QUIZ_BANK"), BANK_DIR):  # a chosen bank, the course's
+        if folder and not tr:
+            path = _translation_file(item.id, lang, Path(folder)).resolve()
+            tr = _translations(str(path)).get(item.id) or {}
+    if not tr:
+        return item
+    options = {k: tr.get("options", {}).get(k, text) for k, text in item.options.items()}
+    return replace(item, question=tr.get("question") or item.question,
+                   hint=tr.get("hint") or item.hint, options=options,
+                   signature=tr.get("signature") or item.signature)
 
 
 def parse_bank(data: dict) -> dict[str, Item]:
@@ -399,23 +439,24 @@ def evaluate_item(item: Item, answer: Any) -> Result:
         raise ValueError(f"{item_id} is a coding exercise: use quiz.check_exercise")
     if answer is None or answer is Ellipsis:
         return Result(item_id, 0.0, item.points, False,
-                      ["No answer yet: replace `None` in the answer cell above."])
+                      [messages.text("quiz.no_answer")])
     if isinstance(answer, Sealed):
         ok = digest_of_token(answer.token) in item.accept
         return Result(item_id, item.points if ok else 0.0, item.points, ok,
-                      [] if ok else ["This sealed token does not belong to this question."],
+                      [] if ok else [messages.text("quiz.sealed_wrong")],
                       sealed=True)
     if not item.accept:  # keyless student edition: the grader judges it
         return Result(item_id, 0.0, item.points, False,
-                      ["Answer recorded: this edition has no answer key, your instructor's "
-                       "grader checks it."])
+                      [messages.text("quiz.keyless")])
     try:
         forms = canonical_forms(item, answer)
     except AnswerFormatError as e:
-        return Result(item_id, 0.0, item.points, False, [f"Cannot read the answer: {e}."])
+        return Result(item_id, 0.0, item.points, False,
+                      [messages.text("quiz.cannot_read", error=e)])
     accepted = set(item.accept)
     ok = any(answer_digest(item, f) in accepted for f in forms)
-    fb = [] if ok else ([f"Hint: {item.hint}"] if item.hint else [])
+    hint = localized(item).hint
+    fb = [] if ok else ([messages.text("quiz.hint", hint=hint)] if hint else [])
     return Result(item_id, item.points if ok else 0.0, item.points, ok, fb)
 
 
@@ -433,13 +474,10 @@ def _in_kernel() -> bool:
 def _emit(result: Result) -> None:
     """Print the feedback and, inside a kernel, the machine-readable grade record."""
     RESULTS[result.item_id] = result
-    pts = f"{result.score:g}/{result.max_score:g} point{'s' if result.max_score != 1 else ''}"
-    if result.correct:
-        lines = [f"✓ {result.item_id}: correct ({pts})"]
-    elif result.score > 0:
-        lines = [f"◐ {result.item_id}: partly right ({pts})"]
-    else:
-        lines = [f"✗ {result.item_id}: not yet ({pts})"]
+    pts = messages.text("quiz.points", score=f"{result.score:g}", max=f"{result.max_score:g}",
+                        s="s" if result.max_score != 1 else "")
+    key = "correct" if result.correct else "partly" if result.score > 0 else "not_yet"
+    lines = [messages.text(f"quiz.{key}", item=result.item_id, pts=pts)]
     lines += [f"  {line}" for line in result.feedback]
     stream = sys.stdout if result.correct else sys.stderr
     print("\n".join(lines), file=stream, flush=True)
@@ -459,7 +497,7 @@ def check(item_id: str, answer: Any) -> bool:
     except Exception as e:  # a check cell must never crash the notebook
         item = load_bank().get(item_id)
         result = Result(item_id, 0.0, item.points if item else 1.0, False,
-                        [f"Could not check this answer ({type(e).__name__}: {e})."])
+                        [messages.text("quiz.could_not_check", error=f"{type(e).__name__}: {e}")])
     _emit(result)
     return result.correct
 
@@ -697,7 +735,8 @@ def evaluate_exercise(item_id: str, fn: Any) -> Result:
         raise ValueError(f"{item_id} is a quiz question: use quiz.check")
     if fn is None or not callable(fn):
         return Result(item_id, 0.0, item.points, False,
-                      [f"Define the function first ({item.signature or 'see the cell above'})."])
+                      [messages.text("quiz.define_first", signature=localized(item).signature
+                                     or messages.text("quiz.see_above"))])
     tests = EXERCISES[item.check](fn)
     passed, lines = 0, []
     for name, test in tests:
@@ -706,16 +745,18 @@ def evaluate_exercise(item_id: str, fn: Any) -> Result:
         except _Fail as e:
             lines.append(f"✗ {name}: {e}")
         except NotImplementedError:
-            lines.append(f"✗ {name}: not implemented yet (replace `raise NotImplementedError()`)")
+            lines.append(messages.text("quiz.test_not_implemented", name=name))
         except Exception as e:
-            lines.append(f"✗ {name}: your function raised {type(e).__name__}: {str(e)[:200]}")
+            lines.append(messages.text("quiz.test_raised", name=name,
+                                       error=f"{type(e).__name__}: {str(e)[:200]}"))
         else:
             passed += 1
             lines.append(f"✓ {name}")
     frac = passed / len(tests)
     ok = passed == len(tests)
-    if not ok and item.hint:
-        lines.append(f"Hint: {item.hint}")
+    hint = localized(item).hint
+    if not ok and hint:
+        lines.append(messages.text("quiz.hint", hint=hint))
     return Result(item_id, round(item.points * frac, 6), item.points, ok, lines)
 
 
@@ -726,7 +767,7 @@ def check_exercise(item_id: str, fn: Any) -> bool:
     except Exception as e:
         item = load_bank().get(item_id)
         result = Result(item_id, 0.0, item.points if item else 1.0, False,
-                        [f"Could not run the checks ({type(e).__name__}: {e})."])
+                        [messages.text("quiz.could_not_run", error=f"{type(e).__name__}: {e}")])
     _emit(result)
     return result.correct
 
@@ -734,12 +775,13 @@ def check_exercise(item_id: str, fn: Any) -> bool:
 def summary() -> str:
     """Scores of every item checked in this session (print it at the end of a notebook)."""
     if not RESULTS:
-        return "No quiz item checked yet."
+        return messages.text("quiz.summary_none")
     rows = [f"{'✓' if r.correct else '✗'} {r.item_id:8s} {r.score:g}/{r.max_score:g}"
             for r in RESULTS.values()]
     got = sum(r.score for r in RESULTS.values())
     total = sum(r.max_score for r in RESULTS.values())
-    return "\n".join(rows + [f"Total: {got:g}/{total:g}"])
+    total_line = messages.text("quiz.summary_total", got=f"{got:g}", total=f"{total:g}")
+    return "\n".join([*rows, total_line])
 
 
 # --------------------------------------------------------------------------------------------
@@ -749,17 +791,15 @@ def summary() -> str:
 
 def question_text(item_id: str) -> str:
     """The question as plain text (what headless runs print)."""
-    item = get_item(item_id)
-    how = {
-        "multiple-choice": "Answer with the letter of one option, e.g. 'a'.",
-        "short-answer": "Answer with a short text.",
-        "number": "Answer with a number.",
-        "shape": "Answer with a tuple of whole numbers, e.g. (28, 28, 1).",
-        "ordering": "Answer with the letters in order, e.g. 'c, a, b'.",
-        "code-exercise": f"Write {item.signature}." if item.signature else "Write the function.",
-    }[item.kind]
-    lines = [f"[{item.id}] ({item.points:g} point{'s' if item.points != 1 else ''}) "
-             f"{item.question}"]
+    item = localized(get_item(item_id))
+    if item.kind != "code-exercise":
+        how = messages.text(f"quiz.how.{item.kind}")
+    elif item.signature:
+        how = messages.text("quiz.how.write", signature=item.signature)
+    else:
+        how = messages.text("quiz.how.write_function")
+    lines = [messages.text("quiz.header", item=item.id, points=f"{item.points:g}",
+                           s="s" if item.points != 1 else "", question=item.question)]
     lines += [f"  {k}) {text}" for k, text in item.options.items()]
     lines.append(how)
     return "\n".join(lines)
@@ -810,7 +850,7 @@ def _widget(item: Item, text: str):
         extra = [w.HTML(_html(f"{k}) {t}")) for k, t in item.options.items()]
         box = w.Text(placeholder=text.split("\n")[-1], layout=w.Layout(width="28em"))
         title = w.VBox([title, *extra])
-    button = w.Button(description="Check", button_style="primary")
+    button = w.Button(description=messages.text("quiz.button"), button_style="primary")
     out = w.Output()
 
     def on_click(_):
@@ -820,10 +860,10 @@ def _widget(item: Item, text: str):
             if item.kind in {"number"} and isinstance(value, str):
                 value = value.strip() or None
             r = evaluate(item.id, value if value != "" else None)
-            mark = "✓ correct" if r.correct else "✗ not yet"
+            mark = messages.text("quiz.mark_correct" if r.correct else "quiz.mark_not_yet")
             print("\n".join([mark, *r.feedback]))
             if r.correct:
-                print("Now write this answer in the answer cell below: that is what gets graded.")
+                print(messages.text("quiz.write_it_down"))
 
     button.on_click(on_click)
     return _WithText(w.VBox([title, box, w.HBox([button]), out]), text)
@@ -846,7 +886,7 @@ def ask(item_id: str) -> None:
         try:
             from IPython.display import display
 
-            display(_widget(get_item(item_id), text))
+            display(_widget(localized(get_item(item_id)), text))
             return
         except Exception:  # any widget trouble: fall back to text
             pass
