@@ -1,6 +1,6 @@
 """Build every edition of the course notebooks from their source, `lessons/*.py`.
 
-    python tools/build_lessons.py                      # write notebooks/ and instructor/
+    python tools/build_lessons.py                      # write every edition (EDITIONS)
     python tools/build_lessons.py --check              # exit 1 if a committed notebook differs
     COURSE_FAST=1 COURSE_DATA_DIR=/path/to/data \
         python tools/build_lessons.py --execute [--edition instructor] [01 03 ...]
@@ -16,6 +16,8 @@ A lesson is one notebook in jupytext's percent format: `# %%` starts a code cell
     points=4                 of a manually graded markdown answer (not in the bank)
     lang="ko"                only in the editions of that language (see EDITIONS): a
                              translated markdown cell is a lang="en" cell + a lang="ko" one
+                             with the id "<english id>-ko" and the same tags / grade_id /
+                             points (a Korean-only cell, e.g. a glossary: lang="ko" alone)
 
 Editions (EDITIONS below): the instructor one keeps the `### BEGIN SOLUTION` regions; the
 student one is `course_lib.grading.make_student` of it (regions blanked, outputs of answer,
@@ -32,7 +34,8 @@ A code cell of a language edition with no stored output of its own *borrows* the
 the same cell (same id, same source apart from that line) in the committed English edition
 of the same role: the cell is marked `"outputs_from": "en"` and tagged nbval-ignore-output
 (printed text may be in the other language), and every build refreshes it from English
-until `--execute` runs that edition and stores its own outputs (which drops the mark).
+until `--execute` runs that edition and stores its own outputs (which drops the mark). A
+cell that printed nothing in English gets no mark: its empty output counts as its own.
 
 Building keeps the stored outputs of every cell whose id and source did not change, so the
 committed executed outputs survive edits elsewhere; a code cell whose source changed loses
