@@ -247,9 +247,8 @@ def _as_python(value: Any) -> Any:
 
 def _choice_key(item: Item, answer: Any) -> str:
     if isinstance(answer, bool) or not isinstance(answer, str):
-        raise AnswerFormatError(
-            f"answer with the letter of one option, e.g. {next(iter(item.options), 'a')!r}"
-        )
+        raise AnswerFormatError(messages.text("quiz.fmt.letter",
+                                              example=repr(next(iter(item.options), "a"))))
     raw = normalise_text(answer)
     s = raw.strip("()[]'\" ").rstrip(")").strip()
     keys = {k.lower(): k.lower() for k in item.options}
@@ -259,9 +258,8 @@ def _choice_key(item: Item, answer: Any) -> str:
     for form in (raw, raw.strip("'\" "), s):
         if form in texts:
             return texts[form]
-    raise AnswerFormatError(
-        f"{answer!r} is not one of the options {', '.join(repr(k) for k in item.options)}"
-    )
+    raise AnswerFormatError(messages.text("quiz.fmt.not_an_option", answer=repr(answer),
+                                          options=", ".join(repr(k) for k in item.options)))
 
 
 def _shape_form(answer: Any) -> str:
@@ -269,7 +267,7 @@ def _shape_form(answer: Any) -> str:
     if isinstance(value, str):
         tokens = re.findall(r"-?\d+(?:\.\d+)?|none|\?", value.lower())
         if not tokens:
-            raise AnswerFormatError("write the numbers, e.g. (28, 28, 1)")
+            raise AnswerFormatError(messages.text("quiz.fmt.numbers"))
         parts = ["none" if t in {"none", "?"} else t for t in tokens]
     elif isinstance(value, Iterable):
         parts = []
@@ -278,13 +276,13 @@ def _shape_form(answer: Any) -> str:
             if v is None:
                 parts.append("none")
             elif isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise AnswerFormatError(f"{v!r} is not a whole number")
+                raise AnswerFormatError(messages.text("quiz.fmt.not_whole", value=repr(v)))
             else:
                 parts.append(str(v))
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         parts = [str(value)]
     else:
-        raise AnswerFormatError("give a tuple of whole numbers, e.g. (28, 28, 1)")
+        raise AnswerFormatError(messages.text("quiz.fmt.tuple"))
     out = []
     for p in parts:
         if p == "none":
@@ -292,7 +290,7 @@ def _shape_form(answer: Any) -> str:
             continue
         f = float(p)
         if not f.is_integer():
-            raise AnswerFormatError(f"{p} is not a whole number")
+            raise AnswerFormatError(messages.text("quiz.fmt.not_whole", value=p))
         out.append(str(int(f)))
     return ",".join(out)
 
@@ -305,12 +303,12 @@ def _ordering_form(item: Item, answer: Any) -> str:
     elif isinstance(value, Iterable):
         tokens = [normalise_text(v) for v in value]
     else:
-        raise AnswerFormatError("give the option letters in order, e.g. 'c, a, b'")
+        raise AnswerFormatError(messages.text("quiz.fmt.order"))
     tokens = [t.strip("()") for t in tokens if t.strip("()")]
     keys = {k.lower() for k in item.options}
     bad = [t for t in tokens if t not in keys]
     if bad:
-        raise AnswerFormatError(f"unknown step(s) {', '.join(bad)}; use the option letters")
+        raise AnswerFormatError(messages.text("quiz.fmt.unknown_steps", steps=", ".join(bad)))
     return ",".join(tokens)
 
 
@@ -319,14 +317,14 @@ def _number_grid(item: Item, answer: Any) -> list[str]:
     if isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     if isinstance(value, bool):
-        raise AnswerFormatError("give a number")
+        raise AnswerFormatError(messages.text("quiz.fmt.number"))
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise AnswerFormatError("give a number") from None
+        raise AnswerFormatError(messages.text("quiz.fmt.number")) from None
     step = item.step
     if not math.isfinite(x) or abs(x) / step > 1e15:
-        raise AnswerFormatError("give a finite number of reasonable size")
+        raise AnswerFormatError(messages.text("quiz.fmt.finite"))
     tol = item.tol if item.tol is not None else step / 2
     slack = 1e-9 * max(1.0, abs(x) / step)
     lo, hi = math.ceil((x - tol) / step - slack), math.floor((x + tol) / step + slack)
@@ -348,7 +346,7 @@ def canonical_forms(item: Item, answer: Any) -> list[str]:
         return [_choice_key(item, answer)]
     if item.kind == "short-answer":
         if not isinstance(answer, (str, int, float)) or isinstance(answer, bool):
-            raise AnswerFormatError("write your answer as text")
+            raise AnswerFormatError(messages.text("quiz.fmt.text"))
         return [normalise_text(answer)]
     if item.kind == "shape":
         return [_shape_form(answer)]
