@@ -10,6 +10,10 @@ Quick use inside a notebook::
 
 Where the answers live
 ----------------------
+Questions, options and hints are shown in the learner's language (`COURSE_LANG`, see
+`course_lib.messages`) from `course_lib/quizzes/NN.<lang>.json` when present (`localized`);
+judging never depends on it.
+
 The question bank is `course_lib/quizzes/NN.json`. It never holds an answer in plain text:
 each accepted answer is reduced to a *canonical form* (see `canonical_forms`), and the bank
 stores ``sha256("seal" | sha256(salt | item id | canonical form))``. The inner hash is the
@@ -93,11 +97,13 @@ def _translation_file(item_id: str, lang: str, bank_dir: Path | None = None) -> 
 
 @functools.lru_cache(maxsize=16)
 def _translations(path: str) -> dict[str, dict]:
+    """Items of one translation file; {} when it is missing or unreadable (a translation can
+    only change what a learner reads, never break a check)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        items = json.loads(Path(path).read_text(encoding="utf-8")).get("items", {})
+        return {k: v for k, v in items.items() if isinstance(v, dict)}
+    except (OSError, ValueError, AttributeError):
         return {}
-    return dict(data.get("items", {}))
 
 
 def localized(item: Item, lang: str | None = None) -> Item:
@@ -117,7 +123,8 @@ def localized(item: Item, lang: str | None = None) -> Item:
             tr = _translations(str(path)).get(item.id) or {}
     if not tr:
         return item
-    options = {k: tr.get("options", {}).get(k, text) for k, text in item.options.items()}
+    texts = tr.get("options") if isinstance(tr.get("options"), dict) else {}
+    options = {k: str(texts.get(k) or text) for k, text in item.options.items()}
     return replace(item, question=tr.get("question") or item.question,
                    hint=tr.get("hint") or item.hint, options=options,
                    signature=tr.get("signature") or item.signature)

@@ -481,3 +481,12 @@ def test_korean_check_output(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "✗ 02-q1: 아직 아닙니다 (0/1점)" in err and "아직 답이 없습니다" in err
     assert quiz.summary().endswith("합계: 0/1")
+
+
+def test_a_broken_translation_never_breaks_a_check(tmp_path, monkeypatch):
+    (tmp_path / "99.json").write_text(json.dumps(_synth_bank()), encoding="utf-8")
+    (tmp_path / "99.ko.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(quiz, "BANK_DIR", tmp_path)
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    assert quiz.evaluate("99-mc", "b").correct
+    assert quiz.evaluate("99-mc", "a").feedback == ["힌트: Not red."]
