@@ -66,7 +66,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from course_lib import config
+from course_lib import config, messages
 
 
 class _LazyModule:
@@ -253,13 +253,8 @@ def _install_parent(data_dir: PathLike | None) -> Path:
 
 
 def _missing_message(spec: DatasetSpec, searched: Iterable[Path], reason: str = "") -> str:
-    text = (
-        f"{spec.name}: dataset not found. Looked in: {', '.join(str(p) for p in searched)}.\n"
-        f"How to get it: {spec.how_to_get}\n"
-        "Offline: download the archive on a machine with internet, then run\n"
-        f"    python -m course_lib data import {spec.name} ARCHIVE [--data-dir DIR]\n"
-        f"or set COURSE_DATA_DIR to a folder that holds {spec.layout}."
-    )
+    text = messages.text("data.missing", name=spec.name, searched=", ".join(map(str, searched)),
+                         how_to_get=spec.how_to_get, layout=spec.layout)
     return text + (f"\n({reason})" if reason else "")
 
 
@@ -807,14 +802,14 @@ def clean_stale_staging(data_dir: PathLike, remove: bool = True) -> list[str]:
                            if p.is_dir() and re.match(r"^\.[\w.-]+\.(import|old)-\w+$", p.name))
     except OSError:
         return []
-    messages = []
+    notes = []
     for folder in leftovers:
         name, kind = re.match(r"^\.([\w.-]+)\.(import|old)-", folder.name).groups()
         if kind == "old":
             final = data_dir / name
             if not final.exists() and remove:
                 folder.rename(final)
-                messages.append(f"restored {final} from {folder.name}, left by an import that "
+                notes.append(f"restored {final} from {folder.name}, left by an import that "
                                 "was killed while swapping datasets")
                 continue
             action = "removed" if remove else "found"
@@ -827,7 +822,7 @@ def clean_stale_staging(data_dir: PathLike, remove: bool = True) -> list[str]:
                 if time.time() - folder.stat().st_mtime < 60:
                     continue  # another import may have just created it
             elif marker.get("host") != socket.gethostname():
-                messages.append(f"{folder}: staging folder of an import on host "
+                notes.append(f"{folder}: staging folder of an import on host "
                                 f"{marker.get('host')} (pid {marker.get('pid')}); not touched")
                 continue
             elif _pid_alive(int(marker.get("pid", -1))):
@@ -838,9 +833,9 @@ def clean_stale_staging(data_dir: PathLike, remove: bool = True) -> list[str]:
             shutil.rmtree(folder, ignore_errors=True)
             if folder.exists():
                 action = "could not remove"
-        messages.append(f"{action} {folder} ({size / 1e6:,.1f} MB), left by an import of {name} "
+        notes.append(f"{action} {folder} ({size / 1e6:,.1f} MB), left by an import of {name} "
                         "that was killed")
-    return messages
+    return notes
 
 
 def _report_stale(data_dir: Path) -> None:

@@ -1149,7 +1149,7 @@ def write_keyless_bank(out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for src in sorted(quiz.BANK_DIR.glob("*.json")):
+    for src in quiz._bank_files():
         data = json.loads(src.read_text(encoding="utf-8"))
         data["edition"] = "student"
         data["salt"] = "keyless-" + "0" * 8  # the real salt stays with the instructor

@@ -10,6 +10,10 @@ Quick use inside a notebook::
 
 Where the answers live
 ----------------------
+Questions, options and hints are shown in the learner's language (`COURSE_LANG`, see
+`course_lib.messages`) from `course_lib/quizzes/NN.<lang>.json` when present (`localized`);
+judging never depends on it.
+
 The question bank is `course_lib/quizzes/NN.json`. It never holds an answer in plain text:
 each accepted answer is reduced to a *canonical form* (see `canonical_forms`), and the bank
 stores ``sha256("seal" | sha256(salt | item id | canonical form))``. The inner hash is the
@@ -39,9 +43,11 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from course_lib import messages
 
 GRADE_MIME = "application/vnd.course.grade+json"
 BANK_DIR = Path(__file__).resolve().parent / "quizzes"
@@ -80,7 +86,48 @@ class AnswerFormatError(ValueError):
 
 
 def _bank_files(bank_dir: Path | None = None) -> list[Path]:
-    return sorted(Path(bank_dir or BANK_DIR).glob("*.json"))
+    """The bank's `NN.json` files (not the translations, `NN.<lang>.json`)."""
+    return sorted(p for p in Path(bank_dir or BANK_DIR).glob("*.json")
+                  if p.suffixes == [".json"])
+
+
+def _translation_file(item_id: str, lang: str, bank_dir: Path | None = None) -> Path:
+    return Path(bank_dir or BANK_DIR) / f"{item_id.split('-', 1)[0]}.{lang}.json"
+
+
+@functools.lru_cache(maxsize=16)
+def _translations(path: str) -> dict[str, dict]:
+    """Items of one translation file; {} when it is missing or unreadable (a translation can
+    only change what a learner reads, never break a check)."""
+    try:
+        items = json.loads(Path(path).read_text(encoding="utf-8")).get("items", {})
+        return {k: v for k, v in items.items() if isinstance(v, dict)}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def localized(item: Item, lang: str | None = None) -> Item:
+    """`item` with the question, options and hint of the learner's language.
+
+    A translation is `quizzes/NN.<lang>.json`: {"items": {"<id>": {"question": ..., "options":
+    {<the English keys>: ...}, "hint": ..., "signature": ...}}}. A missing field, option or
+    file keeps the English text; ids, kinds, points, salts and answer digests never change.
+    """
+    lang = lang or messages.lang()
+    if lang == "en":
+        return item
+    tr: dict = {}
+    for folder in (os.environ.get("COURSE_QUIZ_BANK"), BANK_DIR):  # a chosen bank, the course's
+        if folder and not tr:
+            path = _translation_file(item.id, lang, Path(folder)).resolve()
+            tr = _translations(str(path)).get(item.id) or {}
+    if not tr:
+        return item
+    texts = tr.get("options") if isinstance(tr.get("options"), dict) else {}
+    options = {k: str(texts.get(k) or text) for k, text in item.options.items()}
+    return replace(item, question=tr.get("question") or item.question,
+                   hint=tr.get("hint") or item.hint, options=options,
+                   signature=tr.get("signature") or item.signature)
 
 
 def parse_bank(data: dict) -> dict[str, Item]:
@@ -207,9 +254,8 @@ def _as_python(value: Any) -> Any:
 
 def _choice_key(item: Item, answer: Any) -> str:
     if isinstance(answer, bool) or not isinstance(answer, str):
-        raise AnswerFormatError(
-            f"answer with the letter of one option, e.g. {next(iter(item.options), 'a')!r}"
-        )
+        raise AnswerFormatError(messages.text("quiz.fmt.letter",
+                                              example=repr(next(iter(item.options), "a"))))
     raw = normalise_text(answer)
     s = raw.strip("()[]'\" ").rstrip(")").strip()
     keys = {k.lower(): k.lower() for k in item.options}
@@ -219,9 +265,8 @@ def _choice_key(item: Item, answer: Any) -> str:
     for form in (raw, raw.strip("'\" "), s):
         if form in texts:
             return texts[form]
-    raise AnswerFormatError(
-        f"{answer!r} is not one of the options {', '.join(repr(k) for k in item.options)}"
-    )
+    raise AnswerFormatError(messages.text("quiz.fmt.not_an_option", answer=repr(answer),
+                                          options=", ".join(repr(k) for k in item.options)))
 
 
 def _shape_form(answer: Any) -> str:
@@ -229,7 +274,7 @@ def _shape_form(answer: Any) -> str:
     if isinstance(value, str):
         tokens = re.findall(r"-?\d+(?:\.\d+)?|none|\?", value.lower())
         if not tokens:
-            raise AnswerFormatError("write the numbers, e.g. (28, 28, 1)")
+            raise AnswerFormatError(messages.text("quiz.fmt.numbers"))
         parts = ["none" if t in {"none", "?"} else t for t in tokens]
     elif isinstance(value, Iterable):
         parts = []
@@ -238,13 +283,13 @@ def _shape_form(answer: Any) -> str:
             if v is None:
                 parts.append("none")
             elif isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise AnswerFormatError(f"{v!r} is not a whole number")
+                raise AnswerFormatError(messages.text("quiz.fmt.not_whole", value=repr(v)))
             else:
                 parts.append(str(v))
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         parts = [str(value)]
     else:
-        raise AnswerFormatError("give a tuple of whole numbers, e.g. (28, 28, 1)")
+        raise AnswerFormatError(messages.text("quiz.fmt.tuple"))
     out = []
     for p in parts:
         if p == "none":
@@ -252,7 +297,7 @@ def _shape_form(answer: Any) -> str:
             continue
         f = float(p)
         if not f.is_integer():
-            raise AnswerFormatError(f"{p} is not a whole number")
+            raise AnswerFormatError(messages.text("quiz.fmt.not_whole", value=p))
         out.append(str(int(f)))
     return ",".join(out)
 
@@ -265,12 +310,12 @@ def _ordering_form(item: Item, answer: Any) -> str:
     elif isinstance(value, Iterable):
         tokens = [normalise_text(v) for v in value]
     else:
-        raise AnswerFormatError("give the option letters in order, e.g. 'c, a, b'")
+        raise AnswerFormatError(messages.text("quiz.fmt.order"))
     tokens = [t.strip("()") for t in tokens if t.strip("()")]
     keys = {k.lower() for k in item.options}
     bad = [t for t in tokens if t not in keys]
     if bad:
-        raise AnswerFormatError(f"unknown step(s) {', '.join(bad)}; use the option letters")
+        raise AnswerFormatError(messages.text("quiz.fmt.unknown_steps", steps=", ".join(bad)))
     return ",".join(tokens)
 
 
@@ -279,14 +324,14 @@ def _number_grid(item: Item, answer: Any) -> list[str]:
     if isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     if isinstance(value, bool):
-        raise AnswerFormatError("give a number")
+        raise AnswerFormatError(messages.text("quiz.fmt.number"))
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise AnswerFormatError("give a number") from None
+        raise AnswerFormatError(messages.text("quiz.fmt.number")) from None
     step = item.step
     if not math.isfinite(x) or abs(x) / step > 1e15:
-        raise AnswerFormatError("give a finite number of reasonable size")
+        raise AnswerFormatError(messages.text("quiz.fmt.finite"))
     tol = item.tol if item.tol is not None else step / 2
     slack = 1e-9 * max(1.0, abs(x) / step)
     lo, hi = math.ceil((x - tol) / step - slack), math.floor((x + tol) / step + slack)
@@ -308,7 +353,7 @@ def canonical_forms(item: Item, answer: Any) -> list[str]:
         return [_choice_key(item, answer)]
     if item.kind == "short-answer":
         if not isinstance(answer, (str, int, float)) or isinstance(answer, bool):
-            raise AnswerFormatError("write your answer as text")
+            raise AnswerFormatError(messages.text("quiz.fmt.text"))
         return [normalise_text(answer)]
     if item.kind == "shape":
         return [_shape_form(answer)]
@@ -399,23 +444,24 @@ def evaluate_item(item: Item, answer: Any) -> Result:
         raise ValueError(f"{item_id} is a coding exercise: use quiz.check_exercise")
     if answer is None or answer is Ellipsis:
         return Result(item_id, 0.0, item.points, False,
-                      ["No answer yet: replace `None` in the answer cell above."])
+                      [messages.text("quiz.no_answer")])
     if isinstance(answer, Sealed):
         ok = digest_of_token(answer.token) in item.accept
         return Result(item_id, item.points if ok else 0.0, item.points, ok,
-                      [] if ok else ["This sealed token does not belong to this question."],
+                      [] if ok else [messages.text("quiz.sealed_wrong")],
                       sealed=True)
     if not item.accept:  # keyless student edition: the grader judges it
         return Result(item_id, 0.0, item.points, False,
-                      ["Answer recorded: this edition has no answer key, your instructor's "
-                       "grader checks it."])
+                      [messages.text("quiz.keyless")])
     try:
         forms = canonical_forms(item, answer)
     except AnswerFormatError as e:
-        return Result(item_id, 0.0, item.points, False, [f"Cannot read the answer: {e}."])
+        return Result(item_id, 0.0, item.points, False,
+                      [messages.text("quiz.cannot_read", error=e)])
     accepted = set(item.accept)
     ok = any(answer_digest(item, f) in accepted for f in forms)
-    fb = [] if ok else ([f"Hint: {item.hint}"] if item.hint else [])
+    hint = localized(item).hint
+    fb = [] if ok else ([messages.text("quiz.hint", hint=hint)] if hint else [])
     return Result(item_id, item.points if ok else 0.0, item.points, ok, fb)
 
 
@@ -433,13 +479,10 @@ def _in_kernel() -> bool:
 def _emit(result: Result) -> None:
     """Print the feedback and, inside a kernel, the machine-readable grade record."""
     RESULTS[result.item_id] = result
-    pts = f"{result.score:g}/{result.max_score:g} point{'s' if result.max_score != 1 else ''}"
-    if result.correct:
-        lines = [f"✓ {result.item_id}: correct ({pts})"]
-    elif result.score > 0:
-        lines = [f"◐ {result.item_id}: partly right ({pts})"]
-    else:
-        lines = [f"✗ {result.item_id}: not yet ({pts})"]
+    pts = messages.text("quiz.points", score=f"{result.score:g}", max=f"{result.max_score:g}",
+                        s="s" if result.max_score != 1 else "")
+    key = "correct" if result.correct else "partly" if result.score > 0 else "not_yet"
+    lines = [messages.text(f"quiz.{key}", item=result.item_id, pts=pts)]
     lines += [f"  {line}" for line in result.feedback]
     stream = sys.stdout if result.correct else sys.stderr
     print("\n".join(lines), file=stream, flush=True)
@@ -459,7 +502,7 @@ def check(item_id: str, answer: Any) -> bool:
     except Exception as e:  # a check cell must never crash the notebook
         item = load_bank().get(item_id)
         result = Result(item_id, 0.0, item.points if item else 1.0, False,
-                        [f"Could not check this answer ({type(e).__name__}: {e})."])
+                        [messages.text("quiz.could_not_check", error=f"{type(e).__name__}: {e}")])
     _emit(result)
     return result.correct
 
@@ -697,7 +740,8 @@ def evaluate_exercise(item_id: str, fn: Any) -> Result:
         raise ValueError(f"{item_id} is a quiz question: use quiz.check")
     if fn is None or not callable(fn):
         return Result(item_id, 0.0, item.points, False,
-                      [f"Define the function first ({item.signature or 'see the cell above'})."])
+                      [messages.text("quiz.define_first", signature=localized(item).signature
+                                     or messages.text("quiz.see_above"))])
     tests = EXERCISES[item.check](fn)
     passed, lines = 0, []
     for name, test in tests:
@@ -706,16 +750,18 @@ def evaluate_exercise(item_id: str, fn: Any) -> Result:
         except _Fail as e:
             lines.append(f"✗ {name}: {e}")
         except NotImplementedError:
-            lines.append(f"✗ {name}: not implemented yet (replace `raise NotImplementedError()`)")
+            lines.append(messages.text("quiz.test_not_implemented", name=name))
         except Exception as e:
-            lines.append(f"✗ {name}: your function raised {type(e).__name__}: {str(e)[:200]}")
+            lines.append(messages.text("quiz.test_raised", name=name,
+                                       error=f"{type(e).__name__}: {str(e)[:200]}"))
         else:
             passed += 1
             lines.append(f"✓ {name}")
     frac = passed / len(tests)
     ok = passed == len(tests)
-    if not ok and item.hint:
-        lines.append(f"Hint: {item.hint}")
+    hint = localized(item).hint
+    if not ok and hint:
+        lines.append(messages.text("quiz.hint", hint=hint))
     return Result(item_id, round(item.points * frac, 6), item.points, ok, lines)
 
 
@@ -726,7 +772,7 @@ def check_exercise(item_id: str, fn: Any) -> bool:
     except Exception as e:
         item = load_bank().get(item_id)
         result = Result(item_id, 0.0, item.points if item else 1.0, False,
-                        [f"Could not run the checks ({type(e).__name__}: {e})."])
+                        [messages.text("quiz.could_not_run", error=f"{type(e).__name__}: {e}")])
     _emit(result)
     return result.correct
 
@@ -734,12 +780,13 @@ def check_exercise(item_id: str, fn: Any) -> bool:
 def summary() -> str:
     """Scores of every item checked in this session (print it at the end of a notebook)."""
     if not RESULTS:
-        return "No quiz item checked yet."
+        return messages.text("quiz.summary_none")
     rows = [f"{'✓' if r.correct else '✗'} {r.item_id:8s} {r.score:g}/{r.max_score:g}"
             for r in RESULTS.values()]
     got = sum(r.score for r in RESULTS.values())
     total = sum(r.max_score for r in RESULTS.values())
-    return "\n".join(rows + [f"Total: {got:g}/{total:g}"])
+    total_line = messages.text("quiz.summary_total", got=f"{got:g}", total=f"{total:g}")
+    return "\n".join([*rows, total_line])
 
 
 # --------------------------------------------------------------------------------------------
@@ -749,17 +796,15 @@ def summary() -> str:
 
 def question_text(item_id: str) -> str:
     """The question as plain text (what headless runs print)."""
-    item = get_item(item_id)
-    how = {
-        "multiple-choice": "Answer with the letter of one option, e.g. 'a'.",
-        "short-answer": "Answer with a short text.",
-        "number": "Answer with a number.",
-        "shape": "Answer with a tuple of whole numbers, e.g. (28, 28, 1).",
-        "ordering": "Answer with the letters in order, e.g. 'c, a, b'.",
-        "code-exercise": f"Write {item.signature}." if item.signature else "Write the function.",
-    }[item.kind]
-    lines = [f"[{item.id}] ({item.points:g} point{'s' if item.points != 1 else ''}) "
-             f"{item.question}"]
+    item = localized(get_item(item_id))
+    if item.kind != "code-exercise":
+        how = messages.text(f"quiz.how.{item.kind}")
+    elif item.signature:
+        how = messages.text("quiz.how.write", signature=item.signature)
+    else:
+        how = messages.text("quiz.how.write_function")
+    lines = [messages.text("quiz.header", item=item.id, points=f"{item.points:g}",
+                           s="s" if item.points != 1 else "", question=item.question)]
     lines += [f"  {k}) {text}" for k, text in item.options.items()]
     lines.append(how)
     return "\n".join(lines)
@@ -810,7 +855,7 @@ def _widget(item: Item, text: str):
         extra = [w.HTML(_html(f"{k}) {t}")) for k, t in item.options.items()]
         box = w.Text(placeholder=text.split("\n")[-1], layout=w.Layout(width="28em"))
         title = w.VBox([title, *extra])
-    button = w.Button(description="Check", button_style="primary")
+    button = w.Button(description=messages.text("quiz.button"), button_style="primary")
     out = w.Output()
 
     def on_click(_):
@@ -820,10 +865,10 @@ def _widget(item: Item, text: str):
             if item.kind in {"number"} and isinstance(value, str):
                 value = value.strip() or None
             r = evaluate(item.id, value if value != "" else None)
-            mark = "✓ correct" if r.correct else "✗ not yet"
+            mark = messages.text("quiz.mark_correct" if r.correct else "quiz.mark_not_yet")
             print("\n".join([mark, *r.feedback]))
             if r.correct:
-                print("Now write this answer in the answer cell below: that is what gets graded.")
+                print(messages.text("quiz.write_it_down"))
 
     button.on_click(on_click)
     return _WithText(w.VBox([title, box, w.HBox([button]), out]), text)
@@ -846,7 +891,7 @@ def ask(item_id: str) -> None:
         try:
             from IPython.display import display
 
-            display(_widget(get_item(item_id), text))
+            display(_widget(localized(get_item(item_id)), text))
             return
         except Exception:  # any widget trouble: fall back to text
             pass

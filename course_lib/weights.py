@@ -51,7 +51,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib import config
+from course_lib import config, messages
 
 PathLike = str | os.PathLike
 
@@ -664,25 +664,26 @@ def missing_weights_message(weights_dir: PathLike) -> str | None:
     if (folder / MANIFEST_NAME).is_file():
         return None
     env = os.environ.get("COURSE_WEIGHTS_DIR")
-    why = (f" (COURSE_WEIGHTS_DIR={env} points there)" if env and Path(env).expanduser().resolve()
-           == folder.resolve() else "")
-    state = "does not exist" if not folder.exists() else "has no " + MANIFEST_NAME
+    why = (messages.text("weights.env_points", env=env)
+           if env and Path(env).expanduser().resolve() == folder.resolve() else "")
+    state = (messages.text("weights.state_absent") if not folder.exists()
+             else messages.text("weights.state_no_manifest", manifest=MANIFEST_NAME))
     shipped = config.repo_root() / "weights"
-    return (f"no pretrained weights: the weights folder {folder}{why} {state}. The course ships "
-            f"them in the repository's weights/ folder ({shipped}): unset COURSE_WEIGHTS_DIR to "
-            f"use it, or copy manifest.json and the .weights.h5 files from there into {folder}.")
+    return messages.text("weights.no_folder", folder=folder, why=why, state=state,
+                         shipped=shipped)
 
 
 def _entry(name: str, weights_dir: Path) -> dict:
     s = spec(name)
     missing = missing_weights_message(weights_dir)
     if missing:
-        raise WeightsError(f"{name}: {missing} Or train them yourself with {s.how_to_train}.")
+        raise WeightsError(messages.text("weights.or_train", name=name, missing=missing,
+                                         how=s.how_to_train))
     entries = read_manifest(weights_dir)
     if name not in entries:
-        raise WeightsError(
-            f"pretrained weights for {name!r} are not shipped yet (no entry in "
-            f"{weights_dir / MANIFEST_NAME}). Train them yourself with {s.how_to_train}.")
+        raise WeightsError(messages.text("weights.not_shipped", name=name,
+                                         manifest=weights_dir / MANIFEST_NAME,
+                                         how=s.how_to_train))
     return entries[name]
 
 
@@ -739,9 +740,8 @@ def locate(name: str, weights_dir: PathLike | None = None, url: str | None = Non
         problems = [p for p in [shipped_problem(name, entry, folder)] if p]
     if problems:
         detail = problems[0] + (f" (and {download_problem})" if download_problem else "")
-        raise WeightsError(f"pretrained weights for {name!r} are unusable: {detail}. Restore "
-                           f"the file (git checkout / download again) or retrain with "
-                           f"{spec(name).how_to_train}.")
+        raise WeightsError(messages.text("weights.unusable", name=name, detail=detail,
+                                         how=spec(name).how_to_train))
     return folder / entry["file"], entry
 
 
@@ -795,14 +795,13 @@ def unavailable_reason(name: str, weights_dir: PathLike | None = None) -> str | 
     except WeightsError as err:
         return str(err)
     if entry is None:
-        return (f"{folder / MANIFEST_NAME} has no entry for {name!r} (not shipped yet); train "
-                f"the weights yourself with {SPECS[name].how_to_train}")
+        return messages.text("weights.no_entry", manifest=folder / MANIFEST_NAME, name=name,
+                             how=SPECS[name].how_to_train)
     candidates = [folder / entry["file"], default_cache_dir() / entry["file"]]
     if any(p.is_file() and p.stat().st_size == entry["size"] for p in candidates):
         return None
-    return (f"{folder / entry['file']}: missing or not {entry['size']:,} bytes as the manifest "
-            f"says; restore it (git checkout weights/) or retrain with "
-            f"{SPECS[name].how_to_train}")
+    return messages.text("weights.bad_size", path=folder / entry["file"], size=entry["size"],
+                         how=SPECS[name].how_to_train)
 
 
 def available(name: str, weights_dir: PathLike | None = None, quiet: bool = False) -> bool:
@@ -815,7 +814,7 @@ def available(name: str, weights_dir: PathLike | None = None, quiet: bool = Fals
     """
     reason = unavailable_reason(name, weights_dir)
     if reason and not quiet:
-        print(f"[course_lib.weights] pretrained {name!r} not available: {reason}", flush=True)
+        print(messages.text("weights.not_available", name=name, reason=reason), flush=True)
     return reason is None
 
 

@@ -1,4 +1,4 @@
-# %% [markdown] id="nb02-00"
+# %% [markdown] id="nb02-00" lang="en"
 # # 02 · Unconditional vs conditional GAN, with a Maxout discriminator
 #
 # The GAN of notebook 01 draws convincing digits, but you cannot ask it for a *particular*
@@ -12,6 +12,19 @@
 # hundreds of epochs, and pick a digit to draw. Along the way: three quiz questions
 # (**02-q1**, **02-q2**, **02-q3**), a coding exercise (**02-ex1**), and three traps that
 # catch people porting older TensorFlow code to Keras 3.
+
+# %% [markdown] id="nb02-00-ko" lang="ko"
+# # 02 · 조건 없는 GAN과 조건부 GAN, 그리고 Maxout 판별자
+#
+# 노트북 01의 GAN은 그럴듯한 숫자를 그리지만, *특정한* 숫자를 그려 달라고 요청할 수는 없습니다. 이
+# 노트북에서는 **조건부 GAN**(conditional GAN, cGAN)으로 이 문제를 해결합니다. 두 신경망이 숫자의
+# 레이블 $y$도 함께 받으므로, 마지막에는 여러분이 숫자를 고르면 생성자가 그 숫자를 씁니다.
+#
+# **이 노트북에서 할 일:** GAN과 cGAN의 목적 함수를 비교하고, Keras의 **서브클래싱 API**(subclassing
+# API)로 신경망 네 개(GAN 생성자와 판별자, cGAN 생성자, 그리고 **Maxout** 층으로 이루어진 cGAN
+# 판별자)를 만듭니다. 두 GAN을 학습하고, 수백 에포크 동안 학습된 생성자를 불러와 원하는 숫자를 그려
+# 봅니다. 그 과정에서 퀴즈 세 문제(**02-q1**, **02-q2**, **02-q3**)와 코딩 과제 하나(**02-ex1**)를
+# 풀고, 예전 TensorFlow 코드를 Keras 3로 옮길 때 자주 빠지는 함정 세 가지를 살펴봅니다.
 
 # %% id="nb02-01"
 # NBVAL_IGNORE_OUTPUT
@@ -36,7 +49,11 @@ if importlib.util.find_spec("course_lib") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
                        check=True)
     else:
-        repo = Path.cwd().parent  # running from notebooks/ inside a checkout
+        # Running inside a checkout (from notebooks/, instructor/ or a language folder
+        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
+        here = Path.cwd()
+        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
+                    here.parent)
     # An editable install is only seen by new processes: make it visible to this kernel.
     sys.path.insert(0, str(repo))
     importlib.invalidate_caches()
@@ -65,7 +82,7 @@ keras.utils.set_random_seed(SEED)  # seeds Python, NumPy and TensorFlow in one c
 print(config.describe())
 
 
-# %% [markdown] id="nb02-03"
+# %% [markdown] id="nb02-03" lang="en"
 # ## 1. Why a condition?
 #
 # Say you trained a GAN on MNIST and now need a **7**. The generator maps noise to *some*
@@ -102,6 +119,43 @@ print(config.describe())
 # a forgery with the label that the generator was asked to draw.
 #
 # Everything else (losses, alternating updates) stays as in notebook 01.
+
+# %% [markdown] id="nb02-03-ko" lang="ko"
+# ## 1. 왜 조건이 필요할까?
+#
+# MNIST로 GAN을 학습했는데 이제 **7**이 필요하다고 해 봅시다. 생성자는 잡음을 *어떤* 숫자로 바꿀
+# 뿐이고, $z$ 안에는 어떤 숫자인지 알려 주는 정보가 없습니다. 할 수 있는 일은 샘플을 뽑고 운에
+# 맡기는 것뿐입니다. 열 개의 숫자가 고르게 나온다면 열 번에 한 번쯤만 7이 나오고, 7을 찾으려면
+# 샘플을 하나하나 봐야 합니다. 7이 만 개 필요하다면? 행운을 빕니다.
+#
+# **조건부** 생성 모델은 원하는 것을 입력으로 받습니다. 노트북 01의 GAN 게임을 떠올려 봅시다. $D$는
+# 값 $V$를 키우고 $G$는 줄입니다.
+#
+# $$
+# \min_G \max_D \; V(D, G) =
+# \mathbb{E}_{x \sim p_{\text{data}}}\big[\log D(x)\big] +
+# \mathbb{E}_{z \sim p_z}\big[\log\big(1 - D(G(z))\big)\big].
+# $$
+#
+# Mirza와 Osindero(2014)의 조건부 GAN은 추가 정보 $y$를 **두** 참가자 모두에게 주며, 이를 조건부
+# 표기로 씁니다.
+#
+# $$
+# \min_G \max_D \; V(D, G) =
+# \mathbb{E}_{x \sim p_{\text{data}}}\big[\log D(x \mid y)\big] +
+# \mathbb{E}_{z \sim p_z}\big[\log\big(1 - D(G(z \mid y) \mid y)\big)\big].
+# $$
+#
+# * $G(z \mid y)$: 생성자는 잡음과 조건을 **함께** 받아 이미지로 바꿉니다. 숫자가 *어떻게*
+#   생겼는지(기울기, 굵기, 필체)는 여전히 잡음이 정하고, *어떤* 숫자인지는 $y$가 정합니다.
+# * $D(x \mid y)$: 판별자는 이미지가 **클래스 $y$의** 진짜 예시인지 판단합니다. 아주 잘 그린 3이라도
+#   레이블 7과 함께 나오면 거부해야 합니다. 바로 이 점이 생성자가 레이블을 따르도록 강제합니다.
+#
+# MNIST에서 $y$는 길이 10인 원-핫 벡터(one-hot vector)로 나타낸 숫자 레이블입니다(숫자 6은
+# `[0,0,0,0,0,0,1,0,0,0]`). 진짜 이미지는 언제나 *실제* 레이블과 짝을 짓고, 위조품은 생성자에게
+# 그리라고 요청한 레이블과 짝을 짓습니다.
+#
+# 그 밖의 것(손실, 번갈아 하는 갱신)은 노트북 01과 같습니다.
 
 # %% id="nb02-04" tags=["skip-grading"] cellView="form"
 #@title Picture: what flows into G and D (drawing code, not part of the lesson)
@@ -145,11 +199,17 @@ draw_flow(axes[0], conditional=False)
 draw_flow(axes[1], conditional=True)
 plt.show()
 
-# %% [markdown] id="nb02-05"
+# %% [markdown] id="nb02-05" lang="en"
 # ### Quiz 02-q1
 #
 # Answer with the letter of an option in the answer cell (the widget, when you see one,
 # gives instant feedback but does not count; the answer cell does).
+
+# %% [markdown] id="nb02-05-ko" lang="ko"
+# ### 퀴즈 02-q1
+#
+# 답안 셀에 보기의 기호로 답하세요. 위젯이 보이면 바로 정답 여부를 알려 주지만 점수에는 들어가지
+# 않습니다. 채점되는 것은 답안 셀입니다.
 
 # %% id="nb02-06"
 quiz.ask("02-q1")
@@ -163,7 +223,7 @@ q1_answer = quiz.sealed("651161a1aa48e1eed0f41bdb58137d5c52aa8e33b49f18e2071549a
 # %% id="nb02-08" tags=["check"] grade_id="02-q1"
 quiz.check("02-q1", q1_answer)
 
-# %% [markdown] id="nb02-09"
+# %% [markdown] id="nb02-09" lang="en"
 # ## 2. The data, the way tensorflow-datasets serves it
 #
 # `course_lib.data.load_mnist` behaves like `tfds.load("mnist", split="train")`: a
@@ -171,6 +231,15 @@ quiz.check("02-q1", q1_answer)
 # `int64` label. (Offline, it lets tensorflow-datasets build its copy from the verified
 # MNIST files in `COURSE_DATA_DIR`; the first time takes a few seconds.) In fast mode we
 # keep only the first 5,120 digits: 40 batches of 128.
+
+# %% [markdown] id="nb02-09-ko" lang="ko"
+# ## 2. tensorflow-datasets 방식으로 받는 데이터
+#
+# `course_lib.data.load_mnist`는 `tfds.load("mnist", split="train")`처럼 동작합니다. `(28, 28, 1)`
+# 모양의 `uint8` 이미지와 `int64` 레이블을 담은 딕셔너리들의 `tf.data.Dataset`을 돌려줍니다.
+# (오프라인에서는 `COURSE_DATA_DIR`에 있는 검증된 MNIST 파일로 tensorflow-datasets가 자기 사본을
+# 만들게 하며, 처음에는 몇 초 걸립니다.) 빠른 모드에서는 앞의 5,120개 숫자, 즉 128개짜리 배치 40개만
+# 씁니다.
 
 # %% id="nb02-10"
 # NBVAL_IGNORE_OUTPUT
@@ -182,13 +251,20 @@ if N_DIGITS is not None:
 # %% id="nb02-11"
 print(mnist.element_spec)
 
-# %% [markdown] id="nb02-12"
+# %% [markdown] id="nb02-12" lang="en"
 # Two preprocessing functions, one per model. Both scale the pixels from $[0, 255]$ to
 # $[-1, 1]$ (the generators end in $\tanh$). The cGAN version also returns the label as a
 # one-hot vector, because that is what goes into its networks. Each dataset then gets
 # shuffled (buffer 1,000 for the GAN, 100 for the cGAN, as in the lesson) and batched by
 # 128. These two functions are also `course_lib.data.gan_preprocessing` and
 # `course_lib.data.cgan_preprocessing`.
+
+# %% [markdown] id="nb02-12-ko" lang="ko"
+# 모델마다 하나씩, 전처리 함수가 두 개 있습니다. 둘 다 픽셀 값을 $[0, 255]$에서 $[-1, 1]$로
+# 옮깁니다(생성자의 마지막이 $\tanh$이므로). cGAN용 함수는 레이블도 원-핫 벡터로 바꿔 함께
+# 돌려줍니다. cGAN의 신경망에 들어가는 것이 바로 그 벡터이기 때문입니다. 그다음 각 데이터셋을
+# 섞고(원래 강의처럼 GAN은 버퍼 1,000, cGAN은 버퍼 100) 128개씩 배치로 묶습니다. 두 함수는
+# `course_lib.data.gan_preprocessing`, `course_lib.data.cgan_preprocessing`으로도 들어 있습니다.
 
 # %% id="nb02-13"
 BATCH_SIZE = 128
@@ -214,9 +290,13 @@ cgan_datasets = mnist.map(cgan_preprocessing).shuffle(100).batch(BATCH_SIZE)
 print("GAN batches: ", gan_datasets.element_spec)
 print("cGAN batches:", cgan_datasets.element_spec)
 
-# %% [markdown] id="nb02-14"
+# %% [markdown] id="nb02-14" lang="en"
 # Always look at a batch before training on it: the range must be $[-1, 1]$ and each
 # picture must match its label. `argmax` turns a one-hot vector back into the digit.
+
+# %% [markdown] id="nb02-14-ko" lang="ko"
+# 학습하기 전에는 늘 배치 하나를 직접 확인하세요. 값의 범위는 $[-1, 1]$이어야 하고, 각 그림은 자기
+# 레이블과 맞아야 합니다. `argmax`는 원-핫 벡터를 다시 숫자로 바꿔 줍니다.
 
 # %% id="nb02-15"
 images, labels = next(iter(cgan_datasets))
@@ -229,7 +309,7 @@ viz.sample_grid(images[:10], rows=2, cols=5, labels=np.argmax(labels[:10], axis=
 plt.show()
 
 
-# %% [markdown] id="nb02-16"
+# %% [markdown] id="nb02-16" lang="en"
 # ## 3. Two generators, written by subclassing
 #
 # With the **subclassing API** you write a model as a Python class: `__init__` creates the
@@ -239,6 +319,17 @@ plt.show()
 #
 # **GAN generator:** four fully connected layers, 100 → 128 → 256 → 512 (ReLU) → 784
 # ($\tanh$), reshaped into a 28×28×1 image.
+
+# %% [markdown] id="nb02-16-ko" lang="ko"
+# ## 3. 서브클래싱으로 작성하는 생성자 두 개
+#
+# **서브클래싱 API**에서는 모델을 파이썬 클래스로 작성합니다. `__init__`에서 층을 만들고, `call`에서
+# 데이터가 층을 어떻게 지나가는지 적습니다. `Sequential`보다 코드는 길지만 어떤 흐름이든 표현할 수
+# 있고, 특히 cGAN 신경망처럼 **입력이 두 개**인 모델을 만들 수 있습니다. (PyTorch 모델도 같은
+# 방식으로 작성합니다.)
+#
+# **GAN 생성자:** 완전 연결 층(fully connected layer) 네 개, 100 → 128 → 256 → 512(ReLU) →
+# 784($\tanh$)를 거친 뒤 28×28×1 이미지로 모양을 바꿉니다.
 
 # %% id="nb02-17"
 class GeneratorGAN(Model):
@@ -258,9 +349,13 @@ class GeneratorGAN(Model):
         return self.reshape(out)          # (N, 28, 28, 1)
 
 
-# %% [markdown] id="nb02-18"
+# %% [markdown] id="nb02-18" lang="en"
 # **cGAN generator:** it has two inputs, so `call(noise, label)`. Read the code carefully
 # (quiz 02-q2 asks you to trace it).
+
+# %% [markdown] id="nb02-18-ko" lang="ko"
+# **cGAN 생성자:** 입력이 두 개이므로 `call(noise, label)`입니다. 코드를 꼼꼼히 읽어 두세요(퀴즈
+# 02-q2에서 이 흐름을 따라가 보라고 묻습니다).
 
 # %% id="nb02-19"
 class GeneratorCGAN(Model):
@@ -280,9 +375,13 @@ class GeneratorCGAN(Model):
         return self.reshape(out)
 
 
-# %% [markdown] id="nb02-20"
+# %% [markdown] id="nb02-20" lang="en"
 # A subclassed model has no weights until it is called once (it learns its input sizes
 # from that first call), so we call both on a batch of 4:
+
+# %% [markdown] id="nb02-20-ko" lang="ko"
+# 서브클래싱한 모델은 한 번 호출되기 전까지 가중치가 없습니다(첫 호출에서 입력 크기를 알게 됩니다).
+# 그래서 두 생성자를 배치 4개로 한 번씩 호출합니다.
 
 # %% id="nb02-21"
 z = tf.random.normal([4, 100])
@@ -294,8 +393,11 @@ print("GeneratorGAN  (4, 100)          ->", gan_generator(z).shape,
 print("GeneratorCGAN (4, 100), (4, 10) ->", cgan_generator(z, y).shape,
       f"| {cgan_generator.count_params():,} parameters")
 
-# %% [markdown] id="nb02-22"
+# %% [markdown] id="nb02-22" lang="en"
 # ### Quiz 02-q2
+
+# %% [markdown] id="nb02-22-ko" lang="ko"
+# ### 퀴즈 02-q2
 
 # %% id="nb02-23"
 quiz.ask("02-q2")
@@ -310,13 +412,20 @@ q2_answer = quiz.sealed("e957335f819335600cc26faaeb375d0e6e425748ae12d98d3623eec
 quiz.check("02-q2", q2_answer)
 
 
-# %% [markdown] id="nb02-26"
+# %% [markdown] id="nb02-26" lang="en"
 # ## 4. Two discriminators
 #
 # **GAN discriminator:** flatten the image, then fully connected layers 512 → 256 → 128
 # (ReLU) → 1. The layers are built in a loop and kept in a Python list; Keras tracks the
 # list, so their weights belong to the model. The last layer has no activation: it
 # outputs a **logit** (see notebook 01).
+
+# %% [markdown] id="nb02-26-ko" lang="ko"
+# ## 4. 판별자 두 개
+#
+# **GAN 판별자:** 이미지를 평탄화(flatten)한 뒤 완전 연결 층 512 → 256 → 128(ReLU) → 1을 거칩니다.
+# 층은 반복문으로 만들어 파이썬 리스트에 담습니다. Keras가 그 리스트를 추적하므로 층의 가중치는
+# 모델에 속합니다. 마지막 층에는 활성화 함수가 없어서 **로짓**(logit)을 출력합니다(노트북 01 참고).
 
 # %% id="nb02-27"
 class DiscriminatorGAN(Model):
@@ -334,7 +443,7 @@ class DiscriminatorGAN(Model):
         return x
 
 
-# %% [markdown] id="nb02-28"
+# %% [markdown] id="nb02-28" lang="en"
 # ### Maxout
 #
 # The cGAN discriminator of the original paper is built from **Maxout** units (Goodfellow
@@ -358,6 +467,27 @@ class DiscriminatorGAN(Model):
 # followed by a ReLU: the output can no longer be negative (right panel). It also applies
 # Dropout(0.5) to the pieces before taking the maximum, as the paper does.
 
+# %% [markdown] id="nb02-28-ko" lang="ko"
+# ### Maxout
+#
+# 원 논문의 cGAN 판별자는 **Maxout** 유닛(Goodfellow 등, 2013)으로 만들어져 있습니다. Maxout 유닛은
+# 입력의 선형 함수 여러 개, 곧 *조각*(piece)들을 계산하고 그중 가장 큰 값을 내보냅니다.
+#
+# $$
+# h(x) = \max_{j = 1..k} \big(w_j^\top x + b_j\big).
+# $$
+#
+# 직선 몇 개의 최댓값은 꺾인 볼록 곡선이므로, Maxout은 고정된 활성화 함수가 아니라 **학습되는**
+# 활성화 함수입니다. 익숙한 모양이 특수한 경우로 들어 있습니다. $\max(x, 0)$은 ReLU이고 $\max(x,
+# -x)$는 $|x|$입니다. 출력이 `units`개이고 조각이 `pieces`개인 Maxout 층은 `units * pieces`개의 선형
+# 함수를 한꺼번에 계산하고(`Dense` 층 하나), 이를 유닛마다 `pieces`개의 후보로 묶은 뒤 묶음마다
+# 최댓값을 남깁니다.
+#
+# 이 강의의 구현은 논문과 한 가지가 다르며, 우리도 그대로 따릅니다. `Dense` 층에 **ReLU** 활성화가
+# 있어서 조각이 선형이 아니라 $\max(0, w_j^\top x + b_j)$입니다. ReLU는 어느 조각이 가장 큰지를
+# 바꾸지 않으므로, 이는 논문의 Maxout 뒤에 ReLU를 붙인 것과 같습니다. 그래서 출력은 음수가 될 수
+# 없습니다(오른쪽 그림). 또 논문처럼 최댓값을 구하기 전에 조각에 Dropout(0.5)을 적용합니다.
+
 # %% id="nb02-29" tags=["skip-grading"]
 xs = np.linspace(-3, 3, 301)
 pieces = [(-1.0, -0.5), (0.3, 0.2), (1.5, -1.2)]        # (w, b) of three pieces
@@ -376,13 +506,21 @@ for ax, relu in zip(axes, [False, True]):
 axes[0].legend(fontsize=8)
 plt.show()
 
-# %% [markdown] id="nb02-30"
+# %% [markdown] id="nb02-30" lang="en"
 # ### Exercise 02-ex1 (2 points): the maximum over the pieces
 #
 # Write the heart of a maxout layer. `z` is the output of the `Dense` layer, shape
 # `(batch, units * pieces)`. View it as `(batch, pieces, units)` (pieces first, exactly
 # like the layer below does with `Reshape((-1, pieces, units))`) and take the maximum over
 # the **pieces** axis, giving `(batch, units)`. Use `tf.reshape` and `tf.reduce_max`.
+
+# %% [markdown] id="nb02-30-ko" lang="ko"
+# ### 과제 02-ex1 (2점): 조각들의 최댓값
+#
+# Maxout 층의 핵심을 작성하세요. `z`는 `Dense` 층의 출력이고 모양은 `(batch, units * pieces)`입니다.
+# 이를 `(batch, pieces, units)`로 보고(아래 층이 `Reshape((-1, pieces, units))`로 하는 것과 똑같이
+# 조각 축이 먼저) **조각** 축에서 최댓값을 구해 `(batch, units)`를 만드세요. `tf.reshape`와
+# `tf.reduce_max`를 쓰면 됩니다.
 
 # %% id="nb02-31"
 quiz.ask("02-ex1")
@@ -401,7 +539,7 @@ def maxout(z, units, pieces):
 quiz.check_exercise("02-ex1", maxout)
 
 
-# %% [markdown] id="nb02-34"
+# %% [markdown] id="nb02-34" lang="en"
 # Now the layer itself, as the lesson writes it (the rest of the notebook uses this class,
 # not your `maxout`, so an unfinished exercise cannot break it). A custom layer subclasses
 # `layers.Layer` and, like a model, creates its sublayers in `__init__` and uses them in
@@ -415,6 +553,20 @@ quiz.check_exercise("02-ex1", maxout)
 #   `Dense` and `Concatenate` work on the last axis.
 # * `call` accepts `training` and hands it to Dropout. Dropout only drops anything when
 #   `training=True` (more on that in section 6).
+
+# %% [markdown] id="nb02-34-ko" lang="ko"
+# 이제 강의에서 작성한 층 자체를 봅시다(노트북의 나머지 부분은 여러분의 `maxout`이 아니라 이
+# 클래스를 쓰므로, 과제를 끝내지 못해도 실습이 망가지지 않습니다). 사용자 정의 층은 `layers.Layer`를
+# 상속하고, 모델처럼 `__init__`에서 하위 층을 만들어 `call`에서 씁니다.
+#
+# 중요한 점이 두 가지 있습니다.
+#
+# * `Reshape((-1, pieces, units))`는 `(N, units*pieces)`를 `(N, 1, pieces, units)`로 바꿉니다. `-1`
+#   때문에 길이 1인 축이 하나 더 생깁니다. 최댓값은 **조각** 축, 여기서는 축 2를 따라 구해야 하고,
+#   출력은 `(N, 1, units)`가 됩니다. 남는 축은 문제가 되지 않습니다. `Dense`와 `Concatenate`는
+#   마지막 축에서 동작하기 때문입니다.
+# * `call`은 `training`을 받아 드롭아웃에 넘깁니다. 드롭아웃은 `training=True`일 때만 무언가를
+#   떨어뜨립니다(6절에서 자세히 다룹니다).
 
 # %% id="nb02-35"
 class Maxout(layers.Layer):
@@ -431,11 +583,16 @@ class Maxout(layers.Layer):
         return tf.math.reduce_max(x, axis=2)       # max over pieces -> (N, 1, units)
 
 
-# %% [markdown] id="nb02-36"
+# %% [markdown] id="nb02-36" lang="en"
 # **cGAN discriminator:** the image (flattened) goes through `Maxout(240, 5)`, the label
 # through `Maxout(50, 5)`; the two results are concatenated and go through
 # `Maxout(240, 4)`, and a `Dense(1)` gives the logit. Quiz 02-q3 asks for the widths, so
 # the shape comments are left out here; work them out from the layer definitions.
+
+# %% [markdown] id="nb02-36-ko" lang="ko"
+# **cGAN 판별자:** 이미지는 (평탄화한 뒤) `Maxout(240, 5)`을, 레이블은 `Maxout(50, 5)`을 지납니다.
+# 두 결과를 이어 붙여 `Maxout(240, 4)`에 통과시키고, `Dense(1)`이 로짓을 냅니다. 퀴즈 02-q3에서 출력
+# 너비를 묻기 때문에 여기서는 모양 주석을 빼 두었습니다. 층 정의를 보고 직접 계산해 보세요.
 
 # %% id="nb02-37"
 class DiscriminatorCGAN(Model):
@@ -457,8 +614,11 @@ class DiscriminatorCGAN(Model):
         return self.dense(x)
 
 
-# %% [markdown] id="nb02-38"
+# %% [markdown] id="nb02-38" lang="en"
 # ### Quiz 02-q3
+
+# %% [markdown] id="nb02-38-ko" lang="ko"
+# ### 퀴즈 02-q3
 
 # %% id="nb02-39"
 quiz.ask("02-q3")
@@ -472,9 +632,13 @@ q3_answer = quiz.sealed("e430fc65026b792002146c9cb695929ce308f23c4f27bf7f6f6c88d
 # %% id="nb02-41" tags=["check"] grade_id="02-q3"
 quiz.check("02-q3", q3_answer)
 
-# %% [markdown] id="nb02-42"
+# %% [markdown] id="nb02-42" lang="en"
 # Let us check by following one image and its label through the discriminator's blocks,
 # and build both discriminators in passing:
+
+# %% [markdown] id="nb02-42-ko" lang="ko"
+# 이미지 하나와 그 레이블이 판별자의 블록을 지나는 과정을 따라가며 확인해 봅시다. 그러면서 두
+# 판별자도 함께 만들어 둡니다.
 
 # %% id="nb02-43" tags=["skip-grading", "reveals-answer"]
 gan_discriminator = DiscriminatorGAN()
@@ -496,23 +660,35 @@ print(f"DiscriminatorGAN:  {gan_discriminator(x).shape} | "
       f"{gan_discriminator.count_params():,} parameters")
 print(f"DiscriminatorCGAN: {d(x, y1).shape} | {d.count_params():,} parameters")
 
-# %% [markdown] id="nb02-44"
+# %% [markdown] id="nb02-44" lang="en"
 # **Trap: the axis of the maximum.** Reducing over the wrong axis raises no error, it just
 # builds a different layer. Take the maximum over the last axis (the units) instead of the
 # pieces, and `Maxout(240, 5)` returns 5 numbers per example instead of 240:
+
+# %% [markdown] id="nb02-44-ko" lang="ko"
+# **함정: 최댓값을 구하는 축.** 엉뚱한 축으로 줄여도 오류는 나지 않고, 그저 다른 층이 만들어질
+# 뿐입니다. 조각 축 대신 마지막 축(유닛)에서 최댓값을 구하면 `Maxout(240, 5)`은 예시마다 240개가
+# 아니라 5개의 숫자를 돌려줍니다.
 
 # %% id="nb02-45" tags=["skip-grading"]
 grouped = tf.reshape(tf.range(2 * 5 * 240, dtype=tf.float32), (2, 1, 5, 240))
 print("max over pieces (axis 2): ", tf.reduce_max(grouped, axis=2).shape)
 print("max over units  (axis -1):", tf.reduce_max(grouped, axis=-1).shape)
 
-# %% [markdown] id="nb02-46"
+# %% [markdown] id="nb02-46" lang="en"
 # ## 5. Losses and optimisers
 #
 # The losses are the ones of notebook 01: binary cross-entropy on logits, with targets
 # 1 for real and 0 for fake for the discriminator, and 1 for the generator's fakes.
 # They work unchanged for the cGAN, since the label only changes how the logits are
 # computed, not how they are judged.
+
+# %% [markdown] id="nb02-46-ko" lang="ko"
+# ## 5. 손실 함수와 옵티마이저
+#
+# 손실은 노트북 01과 같습니다. 로짓에 대한 이진 교차 엔트로피이며, 판별자에게는 진짜의 목표가 1,
+# 가짜의 목표가 0이고, 생성자에게는 자기 위조품의 목표가 1입니다. cGAN에서도 그대로 쓸 수 있습니다.
+# 레이블은 로짓을 *계산하는* 방식만 바꿀 뿐, 로짓을 *평가하는* 방식은 바꾸지 않기 때문입니다.
 
 # %% id="nb02-47" tags=["skip-grading"]
 bce = keras.losses.BinaryCrossentropy(from_logits=True)
@@ -528,13 +704,20 @@ def discriminator_loss(real_output, fake_output):
     return real_loss + fake_loss
 
 
-# %% [markdown] id="nb02-48"
+# %% [markdown] id="nb02-48" lang="en"
 # **Trap: one optimiser pair for two GANs.** The original lesson created a single pair
 # `gene_opt`, `disc_opt` and used it first for the GAN, then for the cGAN. That worked in
 # older Keras, silently mixing Adam's running averages of two unrelated networks. In
 # Keras 3 an optimiser **binds to the variables it first updates** (it creates one slot
 # per variable, at that moment) and refuses any other variable. Watch it happen on two
 # throw-away generators:
+
+# %% [markdown] id="nb02-48-ko" lang="ko"
+# **함정: 두 GAN에 옵티마이저 한 쌍.** 원래 강의는 `gene_opt`, `disc_opt` 한 쌍만 만들어 먼저 GAN에,
+# 그다음 cGAN에 썼습니다. 예전 Keras에서는 이것이 동작했지만, 서로 관계없는 두 신경망의 Adam 이동
+# 평균이 소리 없이 섞였습니다. Keras 3에서 옵티마이저는 **처음 갱신한 변수들에 묶이고**(그 순간
+# 변수마다 슬롯(slot)을 하나씩 만듭니다) 다른 변수는 모두 거부합니다. 버릴 생성자 두 개로 직접
+# 확인해 봅시다.
 
 # %% id="nb02-49" tags=["skip-grading"]
 shared_opt = keras.optimizers.Adam(1e-4)
@@ -554,10 +737,15 @@ except ValueError as err:
     variable = re.search(r"path=([^,]+)", str(err))
     print("ValueError: Unknown variable:", variable.group(1) if variable else err)
 
-# %% [markdown] id="nb02-50"
+# %% [markdown] id="nb02-50" lang="en"
 # The fix is simple: **every network gets its own optimiser**, four in all. (The course
 # library's `course_lib.training.make_optimizer` exists for exactly this reason: it always
 # returns a fresh one.)
+
+# %% [markdown] id="nb02-50-ko" lang="ko"
+# 해결책은 간단합니다. **신경망마다 옵티마이저를 따로** 두어 모두 네 개를 씁니다. (강의 라이브러리의
+# `course_lib.training.make_optimizer`가 바로 이 이유로 있습니다. 언제나 새 옵티마이저를
+# 돌려줍니다.)
 
 # %% id="nb02-51" tags=["skip-grading"]
 gan_gene_opt = keras.optimizers.Adam(1e-4)
@@ -566,7 +754,7 @@ cgan_gene_opt = keras.optimizers.Adam(1e-4)
 cgan_disc_opt = keras.optimizers.Adam(1e-4)
 
 
-# %% [markdown] id="nb02-52"
+# %% [markdown] id="nb02-52" lang="en"
 # ## 6. Training the GAN
 #
 # The step is the one of notebook 01, written with a single **persistent** tape: a normal
@@ -576,6 +764,16 @@ cgan_disc_opt = keras.optimizers.Adam(1e-4)
 # Every network call passes `training=True`. The GAN's networks have no Dropout or
 # BatchNorm, so here it changes nothing, but the cGAN's discriminator depends on it (see
 # section 7).
+
+# %% [markdown] id="nb02-52-ko" lang="ko"
+# ## 6. GAN 학습
+#
+# 학습 단계는 노트북 01과 같지만, **persistent** 테이프 하나로 작성합니다. 보통의 테이프는
+# 그래디언트를 한 번만 구할 수 있고, persistent 테이프는 여러 번 구할 수 있으므로 테이프 하나로 두
+# 신경망을 모두 처리합니다. 각 옵티마이저는 자기 신경망의 변수만 갱신합니다.
+#
+# 모든 신경망 호출에 `training=True`를 넘깁니다. GAN의 신경망에는 드롭아웃도 배치 정규화도 없어서
+# 여기서는 달라지는 것이 없지만, cGAN의 판별자는 이 값에 의존합니다(7절 참고).
 
 # %% id="nb02-53" tags=["skip-grading"]
 @tf.function
@@ -596,9 +794,13 @@ def gan_step(real_images):
     return gene_loss, disc_loss
 
 
-# %% [markdown] id="nb02-54"
+# %% [markdown] id="nb02-54" lang="en"
 # Ten epochs in full mode (4,690 steps, a couple of minutes on a GPU), one short epoch in
 # fast mode. The losses are printed every 100 iterations (every 10 in fast mode).
+
+# %% [markdown] id="nb02-54-ko" lang="ko"
+# 전체 모드에서는 10 에포크(4,690 단계, GPU로 2~3분), 빠른 모드에서는 짧은 한 에포크를 학습합니다.
+# 손실은 100번 반복마다(빠른 모드에서는 10번마다) 출력합니다.
 
 # %% id="nb02-55" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -621,9 +823,13 @@ print(f"trained {len(gan_history['gen_loss'])} steps in {time.time() - start:.0f
 viz.loss_curves(gan_history, title="GAN losses per step")
 plt.show()
 
-# %% [markdown] id="nb02-57"
+# %% [markdown] id="nb02-57" lang="en"
 # Ten noise vectors, ten samples. After so little training expect blobs, at best rough
 # strokes:
+
+# %% [markdown] id="nb02-57-ko" lang="ko"
+# 잡음 벡터 열 개로 샘플 열 개를 만듭니다. 학습을 이만큼만 했으니 얼룩이, 잘해야 대충 그은 획이 보일
+# 것입니다.
 
 # %% id="nb02-58" tags=["skip-grading"]
 noise = tf.random.normal([10, 100])
@@ -631,7 +837,7 @@ output = gan_generator(noise, training=False)               # (10, 28, 28, 1)
 viz.sample_grid(output, rows=2, cols=5, title="GAN after a short training", size=1.5)
 plt.show()
 
-# %% [markdown] id="nb02-59"
+# %% [markdown] id="nb02-59" lang="en"
 # ### A GAN trained for hundreds of epochs
 #
 # Good samples need far more training. The course ships a `GeneratorGAN` trained with
@@ -640,6 +846,15 @@ plt.show()
 # file's checksum and architecture and returns a ready model of the same class as ours
 # (`course_lib.models.GeneratorGAN`). Notice that the ten samples are *different* digits,
 # and you cannot choose which.
+
+# %% [markdown] id="nb02-59-ko" lang="ko"
+# ### 수백 에포크 동안 학습한 GAN
+#
+# 좋은 샘플을 얻으려면 훨씬 오래 학습해야 합니다. 강의에는 바로 이 코드로 학습한 `GeneratorGAN`이
+# 들어 있습니다(원래 강의는 500 에포크를 계획했고, 실제로 몇 에포크를 학습했는지는 가중치 모델
+# 카드에서 출력되는 줄에 나옵니다). `course_lib.weights.load_pretrained("gan")`은 파일의 체크섬과
+# 구조를 확인한 뒤, 우리 것과 같은 클래스(`course_lib.models.GeneratorGAN`)의 바로 쓸 수 있는 모델을
+# 돌려줍니다. 샘플 열 개가 *서로 다른* 숫자이고, 어떤 숫자가 나올지 고를 수 없다는 점에 주목하세요.
 
 # %% id="nb02-60" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -653,7 +868,7 @@ else:
     print("No pretrained GAN weights in this copy of the course yet. Train them with "
           + weights.spec("gan").how_to_train + ".")
 
-# %% [markdown] id="nb02-61"
+# %% [markdown] id="nb02-61" lang="en"
 # ## 7. Training the cGAN
 #
 # **Trap: `training=True` and Dropout.** The cGAN discriminator is the first network in
@@ -663,6 +878,16 @@ else:
 # `cgan_discriminator(real_images, labels)` with no flag, so its dropout **never ran**.
 # You can see the difference: without the flag, the same input gives the same output
 # every time; with it, a different half of the pieces is dropped on every call.
+
+# %% [markdown] id="nb02-61-ko" lang="ko"
+# ## 7. cGAN 학습
+#
+# **함정: `training=True`와 드롭아웃.** cGAN 판별자는 이 강의에서 처음으로 드롭아웃이 들어간
+# 신경망입니다. 직접 짠 학습 루프에서는 Keras가 학습 중인지 알 수 없고, `training=True` 없이 호출된
+# 층은 추론 모드로 동작하며 이때 드롭아웃은 아무 일도 하지 않습니다. 원래 강의의 cGAN 학습 단계는
+# 인자 없이 `cgan_discriminator(real_images, labels)`를 호출했기 때문에 드롭아웃이 **한 번도
+# 실행되지 않았습니다**. 차이를 눈으로 확인할 수 있습니다. 인자가 없으면 같은 입력에 매번 같은
+# 출력이 나오고, 인자가 있으면 호출할 때마다 조각의 다른 절반이 떨어져 나갑니다.
 
 # %% id="nb02-62" tags=["skip-grading"]
 probe = DiscriminatorCGAN()
@@ -674,10 +899,15 @@ print("no flag:       two calls give the same output:", same_without)
 print("training=True: two calls give the same output:", same_with)
 
 
-# %% [markdown] id="nb02-63"
+# %% [markdown] id="nb02-63" lang="en"
 # The cGAN step differs from the GAN step only in the labels: the generator draws the
 # requested digits, and the discriminator judges real images with their own labels and
 # fakes with the labels they were asked to show.
+
+# %% [markdown] id="nb02-63-ko" lang="ko"
+# cGAN 학습 단계가 GAN 학습 단계와 다른 점은 레이블뿐입니다. 생성자는 요청받은 숫자를 그리고,
+# 판별자는 진짜 이미지를 그 이미지의 레이블과 함께, 가짜 이미지를 그리라고 요청한 레이블과 함께
+# 판정합니다.
 
 # %% id="nb02-64" tags=["skip-grading"]
 @tf.function
@@ -698,8 +928,11 @@ def cgan_step(real_images, labels):
     return gene_loss, disc_loss
 
 
-# %% [markdown] id="nb02-65"
+# %% [markdown] id="nb02-65" lang="en"
 # One epoch, for practice (in fast mode: the 40 batches of our slice).
+
+# %% [markdown] id="nb02-65-ko" lang="ko"
+# 연습 삼아 한 에포크만 학습합니다(빠른 모드에서는 잘라 둔 데이터의 배치 40개).
 
 # %% id="nb02-66" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -716,8 +949,11 @@ for epoch in range(1, CGAN_EPOCHS + 1):
                   f"G:{float(gene_loss):.4f}, D:{float(disc_loss):.4f}")
 print(f"trained {len(cgan_history['gen_loss'])} steps in {time.time() - start:.0f} s")
 
-# %% [markdown] id="nb02-67"
+# %% [markdown] id="nb02-67" lang="en"
 # Asking the briefly trained cGAN for each digit once, 0 to 9:
+
+# %% [markdown] id="nb02-67-ko" lang="ko"
+# 잠깐 학습한 cGAN에게 0부터 9까지 숫자를 하나씩 그려 달라고 해 봅시다.
 
 # %% id="nb02-68" tags=["skip-grading"]
 digits = np.arange(10)
@@ -727,12 +963,19 @@ viz.sample_grid(output, rows=2, cols=5, labels=[f"asked {d}" for d in digits],
                 title="cGAN after one short epoch", size=1.5)
 plt.show()
 
-# %% [markdown] id="nb02-69"
+# %% [markdown] id="nb02-69" lang="en"
 # **Trap: weight files.** The original lesson loaded its 500-epoch weights with
 # `generator.load_weights(".../GAN_500")`, a TensorFlow checkpoint prefix. Keras 3 no
 # longer reads those: it saves weights only to **`.weights.h5`** files (whole models to
 # `.keras` files), and loads those or old-style `.h5` files. Saving and reloading our
 # cGAN generator the Keras 3 way gives back exactly the same network:
+
+# %% [markdown] id="nb02-69-ko" lang="ko"
+# **함정: 가중치 파일.** 원래 강의는 500 에포크 가중치를 `generator.load_weights(".../GAN_500")`, 즉
+# TensorFlow 체크포인트 접두어로 불러왔습니다. Keras 3는 이제 그런 파일을 읽지 않습니다. 가중치는
+# **`.weights.h5`** 파일로만(모델 전체는 `.keras` 파일로) 저장하고, 이런 파일이나 예전 방식의 `.h5`
+# 파일만 불러옵니다. 우리 cGAN 생성자를 Keras 3 방식으로 저장했다가 다시 불러오면 정확히 같은
+# 신경망이 돌아옵니다.
 
 # %% id="nb02-70" tags=["skip-grading"]
 scratch = tempfile.TemporaryDirectory(prefix="course02-")   # deleted when the kernel stops
@@ -750,7 +993,7 @@ z10, y10 = tf.random.normal([10, 100]), tf.one_hot(digits, 10)
 print("saved and reloaded", path.name, "| same outputs:",
       np.allclose(reloaded(z10, y10), cgan_generator(z10, y10)))
 
-# %% [markdown] id="nb02-71"
+# %% [markdown] id="nb02-71" lang="en"
 # ## 8. Draw the digit you want
 #
 # Now the pay-off. Load the cGAN generator trained for hundreds of epochs (or, if your
@@ -760,6 +1003,16 @@ print("saved and reloaded", path.name, "| same outputs:",
 # In Jupyter or Colab a slider appears below: move it, then run the cell after it again.
 # Without a live notebook frontend (for example in automated runs) `number` keeps its
 # default value.
+
+# %% [markdown] id="nb02-71-ko" lang="ko"
+# ## 8. 원하는 숫자 그리기
+#
+# 드디어 결실을 볼 차례입니다. 수백 에포크 동안 학습한 cGAN 생성자를 불러오고(여러분의 강의 사본에
+# 아직 없다면 방금 학습한 생성자를 그대로 씁니다), 숫자 하나를 고른 뒤 그 숫자를 열 가지 버전으로
+# 그려 달라고 합니다. 레이블은 같고 잡음 벡터만 열 개입니다.
+#
+# Jupyter나 Colab에서는 아래에 슬라이더가 나타납니다. 슬라이더를 움직인 다음 그 아래 셀을 다시
+# 실행하세요. 노트북 화면 없이 실행할 때(예: 자동 실행)는 `number`가 기본값을 유지합니다.
 
 # %% id="nb02-72" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -799,7 +1052,7 @@ viz.sample_grid(output, rows=2, cols=5, title=f"ten samples of the digit {number
                 size=1.5)
 plt.show()
 
-# %% [markdown] id="nb02-75"
+# %% [markdown] id="nb02-75" lang="en"
 # ## Summary
 #
 # * A cGAN feeds the condition $y$ to **both** networks: $G(z \mid y)$ draws the requested
@@ -819,6 +1072,27 @@ plt.show()
 # generator with checkpoints and automatic resume.
 #
 # Next, notebook 03 makes the condition an entire **image**: Pix2Pix.
+
+# %% [markdown] id="nb02-75-ko" lang="ko"
+# ## 정리
+#
+# * cGAN은 조건 $y$를 **두** 신경망 모두에 넣습니다. $G(z \mid y)$는 요청받은 클래스를 그리고, $D(x
+#   \mid y)$는 이미지와 레이블을 함께 판정하므로 생성자가 레이블을 따르게 됩니다. 손실은 바뀌지
+#   않습니다.
+# * 서브클래싱한 모델(`__init__` + `call`)은 입력 두 개를 자연스럽게 다루며, 첫 호출에서 가중치를
+#   만듭니다.
+# * Maxout은 여러 조각 중 가장 큰 값을 남깁니다. 최댓값은 **조각** 축에서 구합니다. 이 강의의 조각은
+#   논문의 선형 조각과 달리 ReLU를 거칩니다.
+# * Keras 3의 함정: 신경망마다 옵티마이저 하나(옵티마이저는 자기 변수에 묶입니다), 직접 짠
+#   루프에서는 `training=True`를 넘길 것(그렇지 않으면 드롭아웃이 실행되지 않습니다), 가중치 파일
+#   이름은 `.weights.h5`로 끝남.
+#
+# 여기 나온 것은 모두 강의 라이브러리에도 있습니다. `course_lib.models.GeneratorGAN`,
+# `GeneratorCGAN`, `DiscriminatorGAN`, `Maxout`, `DiscriminatorCGAN`, 손실은 `course_lib.losses`에
+# 있고, `python -m course_lib train cgan`은 체크포인트와 자동 이어하기로 500 에포크 생성자를
+# 학습합니다.
+#
+# 다음 노트북 03에서는 조건이 **이미지** 한 장 전체가 됩니다. 바로 Pix2Pix입니다.
 
 # %% id="nb02-76" tags=["reveals-answer"]
 print(quiz.summary())

@@ -56,7 +56,11 @@ if importlib.util.find_spec("course_lib") is None:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
                        check=True)
     else:
-        repo = Path.cwd().parent  # running from notebooks/ inside a checkout
+        # Running inside a checkout (from notebooks/, instructor/ or a language folder
+        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
+        here = Path.cwd()
+        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
+                    here.parent)
     # An editable install is only seen by new processes: make it visible to this kernel.
     sys.path.insert(0, str(repo))
     importlib.invalidate_caches()

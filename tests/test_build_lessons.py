@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -33,8 +34,8 @@ def _output_text(cell) -> str:
 
 
 def test_every_notebook_has_a_lesson():
-    assert STEMS and STEMS == [p.stem for p in sorted((ROOT / "instructor").glob("*.ipynb"))]
-    assert STEMS == [p.stem for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    for folder in ("instructor", "notebooks", "instructor/ko", "notebooks/ko"):
+        assert STEMS and STEMS == [p.stem for p in sorted((ROOT / folder).glob("*.ipynb"))]
 
 
 def test_committed_notebooks_match_their_lessons():
@@ -50,7 +51,7 @@ def test_check_names_the_notebook_and_cell_edited_by_hand(tmp_path):
     for name in ("lessons", "course_lib"):
         (tmp_path / name).symlink_to(ROOT / name)
     stem = STEMS[0]
-    for folder in ("notebooks", "instructor"):
+    for folder in ("notebooks", "instructor", "notebooks/ko", "instructor/ko"):
         (tmp_path / folder).mkdir()
         shutil.copy(ROOT / folder / f"{stem}.ipynb", tmp_path / folder)
     cmd = [sys.executable, str(tmp_path / "tools" / "build_lessons.py"), "--check", stem[:2]]
@@ -64,7 +65,7 @@ def test_check_names_the_notebook_and_cell_edited_by_hand(tmp_path):
     assert run.returncode == 1
     assert f"notebooks/{stem}.ipynb: cell {index + 1} (id {cell.id}): source differs" \
         in run.stdout
-    assert "instructor/" not in run.stdout
+    assert "instructor/" not in run.stdout  # notebooks/ko borrows its outputs: named too
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -154,3 +155,133 @@ def test_grade_ids_become_nbgrader_metadata(tmp_path):
     assert grading.cell_role(answer) == "answer"
     assert grading.cell_role(check) == "check"
     assert check.metadata["nbgrader"]["points"] == 2  # from the bank
+
+
+# --------------------------------------------------------------------------------------------
+# Language editions: notebooks/ko and instructor/ko
+# --------------------------------------------------------------------------------------------
+
+ROLES = {"notebooks": "notebooks/ko", "instructor": "instructor/ko"}
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def _read(folder: str, stem: str):
+    return nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4)
+
+
+def _translated(stem: str) -> bool:
+    return 'lang="ko"' in (ROOT / "lessons" / f"{stem}.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("folder", sorted(ROLES))
+@pytest.mark.parametrize("stem", STEMS)
+def test_language_editions_have_the_same_code_cells(stem, folder):
+    """Same code cells (ids, sources, nbgrader metadata) in the same order; the Korean setup
+    cell only adds its COURSE_LANG line; a Korean markdown cell is `<english id>-ko`."""
+    en, ko = _read(folder, stem), _read(ROLES[folder], stem)
+    code_en = [c for c in en.cells if c.cell_type == "code"]
+    code_ko = [c for c in ko.cells if c.cell_type == "code"]
+    assert [c.id for c in code_en] == [c.id for c in code_ko]
+    for e, k in zip(code_en, code_ko):
+        assert build_lessons.without_language(k.source) == e.source, k.id
+        assert k.metadata.get("nbgrader") == e.metadata.get("nbgrader"), k.id
+    assert code_ko[0].source != code_en[0].source  # the setup cell sets the language
+    assert build_lessons.LANG_LINE["ko"] in code_ko[0].source.splitlines()
+    en_ids = {c.id for c in en.cells}
+    for cell in ko.cells:
+        if cell.cell_type == "markdown":
+            assert cell.id in en_ids or cell.id.endswith("-ko"), cell.id
+    # graded cells: the same grade ids, roles and points in the same order (a translated
+    # markdown answer is the `-ko` twin of the English one, with the same nbgrader metadata)
+    assert [c.metadata["nbgrader"] for c in ko.cells if "nbgrader" in c.metadata] == \
+        [c.metadata["nbgrader"] for c in en.cells if "nbgrader" in c.metadata]
+
+
+@pytest.mark.parametrize("folder", sorted(ROLES.values()))
+@pytest.mark.parametrize("stem", STEMS)
+def test_korean_markdown_is_korean(stem, folder):
+    if not _translated(stem):
+        pytest.skip(f"lessons/{stem}.py has no lang=\"ko\" cells yet")
+    text = "".join(c.source for c in _read(folder, stem).cells if c.cell_type == "markdown")
+    text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\(https?://[^)]*\)", "", text, flags=re.S)
+    letters = [ch for ch in text if ch.isalpha()]
+    share = len(HANGUL.findall("".join(letters))) / len(letters)
+    assert share >= 0.40, f"{folder}/{stem}: only {share:.0%} of the letters are Hangul"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_korean_editions_open_themselves_in_colab(stem):
+    for folder in ROLES.values():
+        first = _read(folder, stem).cells[0].source
+        assert f"/blob/main/{folder}/{stem}.ipynb)" in first
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_grader_scores_a_korean_submission_like_an_english_one(stem):
+    """The grader's references are the English instructor notebooks; a Korean submission
+    (student or instructor edition) is matched to the same one and has the same graded
+    cells, points, order and skip-graded cells."""
+    refs = grading.course_references()
+    assert all("/ko/" not in str(r.path) for r in refs)
+    en = grading.Reference.from_notebook(_read("instructor", stem))
+    ko = grading.Reference.from_notebook(_read("instructor/ko", stem))
+    assert (ko.order, ko.skipped, ko.max_score) == (en.order, en.skipped, en.max_score)
+    assert {k: (g.points, g.role) for k, g in ko.checks.items()} == \
+        {k: (g.points, g.role) for k, g in en.checks.items()}
+    assert {k: (g.points, g.cell_type) for k, g in ko.manual.items()} == \
+        {k: (g.points, g.cell_type) for k, g in en.manual.items()}
+    for folder in ROLES.values():
+        nb = _read(folder, stem)
+        ref = grading._choose_reference(nb, refs)
+        assert ref is not None and ref.path.name == f"{stem}.ipynb"
+        assert ref.path.parent.name == "instructor"
+        assert grading.changed_skipped_cells(nb, ref) == []
+        assert [(g.grade_id, g.role, g.points) for g in grading.graded_cells(nb)] == \
+            [(g.grade_id, g.role, g.points) for g in grading.graded_cells(
+                _read(folder.removesuffix("/ko"), stem))]
+
+
+def _code(cell_id, source, outputs=()):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = cell_id
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in outputs]
+    return cell
+
+
+def test_a_language_edition_borrows_english_outputs_until_it_runs():
+    line = build_lessons.LANG_LINE["ko"]
+    english = nbformat.v4.new_notebook(cells=[
+        _code("s", "import os\nos.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')", ["v1"]),
+        _code("a", "print(1)", ["1\n"]), _code("b", "x = 2"), _code("c", "print(3)", ["3\n"])])
+    korean = nbformat.v4.new_notebook(cells=[
+        _code("s", f"import os\nos.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')\n{line}"),
+        _code("a", "print(1)"), _code("b", "x = 2"), _code("c", "print('changed')")])
+    missing = build_lessons.borrow_outputs(korean, english, ["s", "a", "b", "c"], "en")
+    assert missing == ["c"]  # its source differs from the English one: needs --execute
+    s, a, b, c = korean.cells
+    assert s.outputs == english.cells[0].outputs and a.outputs == english.cells[1].outputs
+    for cell in (s, a):
+        assert cell.metadata[build_lessons.BORROWED] == "en"
+        assert build_lessons.NBVAL_IGNORE in cell.metadata["tags"]
+    assert b.metadata == {} and not b.outputs  # nothing printed: nothing to mark
+    a.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]  # as if it ran
+    build_lessons.unborrow(korean, nbformat.v4.new_notebook(cells=[_code(i, "") for i in "sabc"]))
+    assert all(build_lessons.BORROWED not in c.metadata and "tags" not in c.metadata
+               for c in korean.cells)
+
+
+def test_setup_cell_finds_the_checkout_from_a_language_folder(tmp_path):
+    """The first code cell of every lesson is the same, and its repository guess (used when
+    course_lib is not installed) works from notebooks/, instructor/ and notebooks/ko/."""
+    setups = {next(c.source for c in build_lessons.read_lesson(p) if c.cell_type == "code")
+              for p in build_lessons.lessons()}
+    assert len(setups) == 1
+    guess = re.search(r"(        here = Path\.cwd\(\)\n.*?here\.parent\)\n)", setups.pop(), re.S)
+    assert guess
+    code = "from pathlib import Path\n" + textwrap.dedent(guess.group(1)) + "print(repo)"
+    (tmp_path / "course_lib").mkdir()
+    for sub in ("notebooks", "instructor", "notebooks/ko", "instructor/ko"):
+        (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+        run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / sub,
+                             capture_output=True, text=True)
+        assert run.stdout.strip() == str(tmp_path), run.stderr

@@ -198,7 +198,7 @@ def test_course_bank_has_the_course_items():
 
 
 def test_bank_files_hold_only_digests():
-    for path in quiz.BANK_DIR.glob("*.json"):
+    for path in quiz._bank_files():
         data = json.loads(path.read_text(encoding="utf-8"))
         for raw in data["items"]:
             assert set(raw) <= {"id", "kind", "points", "question", "hint", "options", "accept",
@@ -389,3 +389,104 @@ def test_make_quiz_keys_round_trip(tmp_path):
     seal = subprocess.run([*tool, "seal", str(path), "99-shape", "[30, 30, 1]"],
                           capture_output=True, text=True, check=True).stdout.strip()
     assert seal == tokens["99-shape"]
+
+
+# --------------------------------------------------------------------------------------------
+# Languages: course_lib.messages and the quiz translations (quizzes/NN.<lang>.json)
+# --------------------------------------------------------------------------------------------
+
+
+def _fields(template: str) -> set[str]:
+    import string
+
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def test_message_catalogue_has_every_korean_key_in_english_with_the_same_fields():
+    from course_lib import messages
+
+    assert set(messages.KO) <= set(messages.EN)
+    assert set(messages.EN) - set(messages.KO) == set(), "untranslated messages"
+    for key, ko in messages.KO.items():  # Korean has no plural: it may leave out {s}
+        assert _fields(ko) <= _fields(messages.EN[key]), key
+        assert _fields(messages.EN[key]) - _fields(ko) <= {"s"}, key
+
+
+def test_language_comes_from_course_lang(monkeypatch):
+    from course_lib import messages
+
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+    assert messages.lang() == "en" and messages.text("quiz.button") == "Check"
+    monkeypatch.setenv("COURSE_LANG", "ko_KR")
+    assert messages.lang() == "ko" and messages.text("quiz.button") == "확인"
+    monkeypatch.setenv("COURSE_LANG", "fr")
+    assert messages.lang() == "en"
+
+
+def test_translations_are_not_part_of_the_bank():
+    names = [p.name for p in quiz._bank_files()]
+    assert names == ["01.json", "02.json", "03.json", "04.json", "05.json"]
+    assert (quiz.BANK_DIR / "01.ko.json").is_file()
+
+
+def test_translation_files_match_the_bank():
+    bank = quiz.load_bank()
+    for path in sorted(quiz.BANK_DIR.glob("*.*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert path.name.split(".")[0] == data.get("notebook", path.name[:2]), path.name
+        for item_id, tr in data["items"].items():
+            assert item_id in bank, f"{path.name}: no item {item_id}"
+            assert set(tr) <= {"question", "options", "hint", "signature"}, item_id
+            assert set(tr.get("options", {})) <= set(bank[item_id].options), item_id
+            assert "accept" not in tr and "salt" not in data
+
+
+def test_korean_questions_fall_back_to_english_per_field(tmp_path, monkeypatch):
+    (tmp_path / "99.json").write_text(json.dumps(_synth_bank()), encoding="utf-8")
+    (tmp_path / "99.ko.json").write_text(json.dumps({"items": {"99-mc": {
+        "question": "하나를 고르세요.", "options": {"a": "빨간 사과"}}}}, ensure_ascii=False),
+        encoding="utf-8")
+    monkeypatch.setattr(quiz, "BANK_DIR", tmp_path)
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    item = quiz.localized(quiz.get_item("99-mc"))
+    assert item.question == "하나를 고르세요." and item.hint == "Not red."
+    assert item.options == {"a": "빨간 사과", "b": "Green pears (ripe)", "c": "Blue plums"}
+    assert item.accept == quiz.get_item("99-mc").accept  # digests never change
+    assert quiz.localized(quiz.get_item("99-sa")) == quiz.get_item("99-sa")  # no translation
+    text = quiz.question_text("99-mc")
+    assert text.startswith("[99-mc] (1점) 하나를 고르세요.") and "a) 빨간 사과" in text
+    assert quiz.evaluate("99-mc", "a").feedback == ["힌트: Not red."]
+    monkeypatch.setenv("COURSE_LANG", "en")
+    assert quiz.question_text("99-mc").startswith("[99-mc] (1 point) Pick one.")
+
+
+@pytest.mark.parametrize("item_id", ["02-q1", "02-q2", "02-q3"])
+def test_a_korean_learner_scores_exactly_like_an_english_one(item_id, monkeypatch):
+    token = _doc_tokens()[item_id]
+    results = {}
+    for lang in ("en", "ko"):
+        monkeypatch.setenv("COURSE_LANG", lang)
+        for answer in (quiz.sealed(token), "zzz", None):
+            r = quiz.evaluate(item_id, answer)
+            results.setdefault(repr(answer), []).append((r.score, r.correct, r.answer))
+    assert all(a == b for a, b in results.values())
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    assert re.search("[가-힣]", quiz.question_text(item_id))
+
+
+def test_korean_check_output(capsys, monkeypatch):
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    quiz.RESULTS.clear()
+    quiz.check("02-q1", None)
+    err = capsys.readouterr().err
+    assert "✗ 02-q1: 아직 아닙니다 (0/1점)" in err and "아직 답이 없습니다" in err
+    assert quiz.summary().endswith("합계: 0/1")
+
+
+def test_a_broken_translation_never_breaks_a_check(tmp_path, monkeypatch):
+    (tmp_path / "99.json").write_text(json.dumps(_synth_bank()), encoding="utf-8")
+    (tmp_path / "99.ko.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(quiz, "BANK_DIR", tmp_path)
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    assert quiz.evaluate("99-mc", "b").correct
+    assert quiz.evaluate("99-mc", "a").feedback == ["힌트: Not red."]

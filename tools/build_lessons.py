@@ -1,6 +1,6 @@
 """Build every edition of the course notebooks from their source, `lessons/*.py`.
 
-    python tools/build_lessons.py                      # write notebooks/ and instructor/
+    python tools/build_lessons.py                      # write every edition (EDITIONS)
     python tools/build_lessons.py --check              # exit 1 if a committed notebook differs
     COURSE_FAST=1 COURSE_DATA_DIR=/path/to/data \
         python tools/build_lessons.py --execute [--edition instructor] [01 03 ...]
@@ -16,12 +16,26 @@ A lesson is one notebook in jupytext's percent format: `# %%` starts a code cell
     points=4                 of a manually graded markdown answer (not in the bank)
     lang="ko"                only in the editions of that language (see EDITIONS): a
                              translated markdown cell is a lang="en" cell + a lang="ko" one
+                             with the id "<english id>-ko" and the same tags / grade_id /
+                             points (a Korean-only cell, e.g. a glossary: lang="ko" alone)
 
 Editions (EDITIONS below): the instructor one keeps the `### BEGIN SOLUTION` regions; the
 student one is `course_lib.grading.make_student` of it (regions blanked, outputs of answer,
 check and reveals-answer cells dropped; those cells are tagged nbval-ignore-output, since
 they print something else with a blank answer). Each first cell gets the Colab badge of
 its own edition.
+
+Language editions (notebooks/ko, instructor/ko) have the English editions' code cells, cell
+ids and grade ids, so the grader scores them alike; only markdown differs (a translated cell's
+twin has the id `<english id>-ko`). The one exception: the setup cell (the first code cell)
+gets one more line, `os.environ["COURSE_LANG"] = "ko"` after its TF_CPP_MIN_LOG_LEVEL line,
+so that course_lib's messages and quizzes speak the edition's language (course_lib.messages).
+A code cell of a language edition with no stored output of its own *borrows* the output of
+the same cell (same id, same source apart from that line) in the committed English edition
+of the same role: the cell is marked `"outputs_from": "en"` and tagged nbval-ignore-output
+(printed text may be in the other language), and every build refreshes it from English
+until `--execute` runs that edition and stores its own outputs (which drops the mark). A
+cell that printed nothing in English gets no mark: its empty output counts as its own.
 
 Building keeps the stored outputs of every cell whose id and source did not change, so the
 committed executed outputs survive edits elsewhere; a code cell whose source changed loses
@@ -72,9 +86,36 @@ class Edition:
     lang: str = DEFAULT_LANG  # cells marked with another lang="..." are left out
 
 
-# A language edition is one more line, e.g. Edition("notebooks/ko", False, "ko") and
-# Edition("instructor/ko", True, "ko"), once the lessons carry lang="en"/lang="ko" cells.
-EDITIONS = (Edition("notebooks", solutions=False), Edition("instructor", solutions=True))
+# A language edition is one more line; its lessons carry lang="en"/lang="ko" markdown twins.
+EDITIONS = (Edition("notebooks", solutions=False), Edition("instructor", solutions=True),
+            Edition("notebooks/ko", solutions=False, lang="ko"),
+            Edition("instructor/ko", solutions=True, lang="ko"))
+BORROWED = "outputs_from"  # code-cell metadata: outputs borrowed from that language's edition
+LANG_ANCHOR = "TF_CPP_MIN_LOG_LEVEL"  # the setup cell's line after which a language is set
+LANG_LINE = {"ko": 'os.environ["COURSE_LANG"] = "ko"  # 한국어판: 메시지와 퀴즈를 한국어로'}
+
+
+def base_edition(edition: Edition) -> Edition:
+    """The English edition of the same role (student or instructor)."""
+    return next(e for e in EDITIONS if e.lang == DEFAULT_LANG and e.solutions == edition.solutions)
+
+
+def set_language(cells: list, lang: str) -> None:
+    """Add the edition's COURSE_LANG line to its setup cell (the first code cell)."""
+    if lang == DEFAULT_LANG:
+        return
+    setup = next(c for c in cells if c.cell_type == "code")
+    lines = setup.source.split("\n")
+    at = next((i for i, ln in enumerate(lines) if LANG_ANCHOR in ln), None)
+    if at is None:
+        raise LessonError(f"cell {setup.id}: the setup cell has no {LANG_ANCHOR} line")
+    lines.insert(at + 1, LANG_LINE[lang])
+    setup.source = "\n".join(lines)
+
+
+def without_language(source: str) -> str:
+    """A code cell's source as in the English editions (the COURSE_LANG line removed)."""
+    return "\n".join(ln for ln in source.split("\n") if ln not in LANG_LINE.values())
 
 
 class LessonError(ValueError):
@@ -156,6 +197,7 @@ def _student(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def build(lesson: Path, edition: Edition) -> nbformat.NotebookNode:
     """The edition's notebook of a lesson, without outputs."""
     cells = select_language(read_lesson(lesson), edition.lang)
+    set_language(cells, edition.lang)
     name = f"{lesson.stem}.ipynb"
     badge = COLAB_BADGE.format(folder=edition.folder, name=name)
     cells[0].source = f"{badge}\n\n{cells[0].source}"
@@ -175,7 +217,7 @@ def keep_outputs(nb: nbformat.NotebookNode, stored: nbformat.NotebookNode) -> li
         if cell.cell_type != "code":
             continue
         prev = old.get(cell.id)
-        if prev is None or prev.source != cell.source:
+        if prev is None or prev.source != cell.source or BORROWED in prev.metadata:
             missing.append(cell.id)
             continue
         cell.outputs = prev.outputs
@@ -204,14 +246,58 @@ def target(lesson: Path, edition: Edition) -> Path:
     return REPO / edition.folder / f"{lesson.stem}.ipynb"
 
 
+def borrow_outputs(nb: nbformat.NotebookNode, stored: nbformat.NotebookNode, ids: list[str],
+                   lang: str) -> list[str]:
+    """Give the code cells `ids` of a language edition the outputs of the same cells (same id,
+    same source but for the COURSE_LANG line) of `stored`, the English edition of the same
+    role; mark them borrowed and tag them nbval-ignore-output. Return the ids still lacking."""
+    old = {c.get("id"): c for c in stored.cells if c.cell_type == "code"}
+    missing = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.id not in ids:
+            continue
+        prev = old.get(cell.id)
+        if prev is None or prev.source != without_language(cell.source):
+            missing.append(cell.id)
+            continue
+        cell.outputs = copy.deepcopy(prev.outputs)
+        cell.execution_count = prev.execution_count
+        if not cell.outputs:  # nothing printed: nothing to compare, nothing to refresh
+            continue
+        cell.metadata[BORROWED] = lang
+        tags = cell.metadata.get("tags", [])
+        if NBVAL_IGNORE not in tags:
+            cell.metadata["tags"] = [*tags, NBVAL_IGNORE]
+    for key in EXECUTED_METADATA:
+        if key in stored.metadata and key not in nb.metadata:
+            nb.metadata[key] = copy.deepcopy(stored.metadata[key])
+    return missing
+
+
+def unborrow(nb: nbformat.NotebookNode, fresh: nbformat.NotebookNode) -> None:
+    """After an edition ran: its outputs are its own (drop the marks and the tags they added)."""
+    tags = {c.id: c.metadata.get("tags") for c in fresh.cells}
+    for cell in nb.cells:
+        if cell.metadata.pop(BORROWED, None) is not None:
+            if tags.get(cell.id) is None:
+                cell.metadata.pop("tags", None)
+            else:
+                cell.metadata["tags"] = tags[cell.id]
+
+
 def built_with_outputs(lesson: Path, edition: Edition) -> tuple[nbformat.NotebookNode, list]:
     nb = build(lesson, edition)
     path = target(lesson, edition)
     missing = [c.id for c in nb.cells if c.cell_type == "code"]
     if path.exists():
         missing = keep_outputs(nb, nbformat.read(path, as_version=4))
-        if not edition.solutions:
-            nb = _student(nb)  # a stored output of an answer or check cell does not survive
+    if missing and edition.lang != DEFAULT_LANG:
+        english = target(lesson, base_edition(edition))
+        if english.exists():
+            missing = borrow_outputs(nb, nbformat.read(english, as_version=4), missing,
+                                     DEFAULT_LANG)
+    if not edition.solutions:
+        nb = _student(nb)  # a stored output of an answer or check cell does not survive
     return nb, missing
 
 
@@ -293,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"executing {rel} (COURSE_FAST={os.environ.get('COURSE_FAST', '')!r})"
                       " ...", flush=True)
                 start = time.perf_counter()
+                path.parent.mkdir(parents=True, exist_ok=True)
                 _execute(nb, path.parent, args.timeout)
+                unborrow(nb, build(lesson, edition))
                 if not edition.solutions:
                     nb = _student(nb)  # drop what the run printed in answer/check cells
                 print(f"  executed in {time.perf_counter() - start:.0f} s", flush=True)

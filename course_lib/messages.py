@@ -1,0 +1,180 @@
+"""What the library says to a learner, in English and Korean: one catalogue.
+
+    from course_lib import messages
+    messages.text("quiz.correct", item="01-ex1", pts="2/2 points")
+
+The language comes from `COURSE_LANG` ("ko" or "en", read at every call; anything that does
+not start with "ko" means English). The Korean notebooks (`notebooks/ko/`, `instructor/ko/`)
+set `COURSE_LANG=ko` in their setup cell, so a Korean edition speaks Korean while the same
+code cells in an English edition speak English. A key missing in Korean falls back to English.
+
+Quiz questions, options and hints live next to the bank: `course_lib/quizzes/NN.ko.json`
+(see `course_lib.quiz.localized`). Only what a learner reads changes with the language;
+grade records, scores and answer digests never do.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("en", "ko")
+
+EN: dict[str, str] = {
+    # course_lib.data: a dataset that is not on this machine
+    "data.missing": (
+        "{name}: dataset not found. Looked in: {searched}.\n"
+        "How to get it: {how_to_get}\n"
+        "Offline: download the archive on a machine with internet, then run\n"
+        "    python -m course_lib data import {name} ARCHIVE [--data-dir DIR]\n"
+        "or set COURSE_DATA_DIR to a folder that holds {layout}."),
+    # course_lib.weights: pretrained weights that are missing or unusable
+    "weights.env_points": " (COURSE_WEIGHTS_DIR={env} points there)",
+    "weights.state_absent": "does not exist",
+    "weights.state_no_manifest": "has no {manifest}",
+    "weights.no_folder": (
+        "no pretrained weights: the weights folder {folder}{why} {state}. The course ships "
+        "them in the repository's weights/ folder ({shipped}): unset COURSE_WEIGHTS_DIR to "
+        "use it, or copy manifest.json and the .weights.h5 files from there into {folder}."),
+    "weights.or_train": "{name}: {missing} Or train them yourself with {how}.",
+    "weights.not_shipped": (
+        "pretrained weights for {name!r} are not shipped yet (no entry in {manifest}). "
+        "Train them yourself with {how}."),
+    "weights.no_entry": (
+        "{manifest} has no entry for {name!r} (not shipped yet); train the weights yourself "
+        "with {how}"),
+    "weights.bad_size": (
+        "{path}: missing or not {size:,} bytes as the manifest says; restore it "
+        "(git checkout weights/) or retrain with {how}"),
+    "weights.unusable": (
+        "pretrained weights for {name!r} are unusable: {detail}. Restore the file "
+        "(git checkout / download again) or retrain with {how}."),
+    "weights.not_available": "[course_lib.weights] pretrained {name!r} not available: {reason}",
+    # course_lib.quiz: checks, feedback and questions
+    "quiz.points": "{score}/{max} point{s}",
+    "quiz.correct": "✓ {item}: correct ({pts})",
+    "quiz.partly": "◐ {item}: partly right ({pts})",
+    "quiz.not_yet": "✗ {item}: not yet ({pts})",
+    "quiz.no_answer": "No answer yet: replace `None` in the answer cell above.",
+    "quiz.sealed_wrong": "This sealed token does not belong to this question.",
+    "quiz.keyless": ("Answer recorded: this edition has no answer key, your instructor's "
+                     "grader checks it."),
+    "quiz.cannot_read": "Cannot read the answer: {error}.",
+    "quiz.hint": "Hint: {hint}",
+    "quiz.could_not_check": "Could not check this answer ({error}).",
+    "quiz.define_first": "Define the function first ({signature}).",
+    "quiz.see_above": "see the cell above",
+    "quiz.test_not_implemented": ("✗ {name}: not implemented yet "
+                                  "(replace `raise NotImplementedError()`)"),
+    "quiz.test_raised": "✗ {name}: your function raised {error}",
+    "quiz.could_not_run": "Could not run the checks ({error}).",
+    "quiz.summary_none": "No quiz item checked yet.",
+    "quiz.summary_total": "Total: {got}/{total}",
+    "quiz.header": "[{item}] ({points} point{s}) {question}",
+    "quiz.how.multiple-choice": "Answer with the letter of one option, e.g. 'a'.",
+    "quiz.how.short-answer": "Answer with a short text.",
+    "quiz.how.number": "Answer with a number.",
+    "quiz.how.shape": "Answer with a tuple of whole numbers, e.g. (28, 28, 1).",
+    "quiz.how.ordering": "Answer with the letters in order, e.g. 'c, a, b'.",
+    "quiz.how.write": "Write {signature}.",
+    "quiz.how.write_function": "Write the function.",
+    "quiz.fmt.letter": "answer with the letter of one option, e.g. {example}",
+    "quiz.fmt.not_an_option": "{answer} is not one of the options {options}",
+    "quiz.fmt.numbers": "write the numbers, e.g. (28, 28, 1)",
+    "quiz.fmt.not_whole": "{value} is not a whole number",
+    "quiz.fmt.tuple": "give a tuple of whole numbers, e.g. (28, 28, 1)",
+    "quiz.fmt.order": "give the option letters in order, e.g. 'c, a, b'",
+    "quiz.fmt.unknown_steps": "unknown step(s) {steps}; use the option letters",
+    "quiz.fmt.number": "give a number",
+    "quiz.fmt.finite": "give a finite number of reasonable size",
+    "quiz.fmt.text": "write your answer as text",
+    "quiz.button": "Check",
+    "quiz.mark_correct": "✓ correct",
+    "quiz.mark_not_yet": "✗ not yet",
+    "quiz.write_it_down": ("Now write this answer in the answer cell below: that is what gets "
+                           "graded."),
+}
+
+KO: dict[str, str] = {
+    "data.missing": (
+        "{name}: 데이터셋을 찾을 수 없습니다. 찾아본 위치: {searched}.\n"
+        "받는 방법(영문 안내): {how_to_get}\n"
+        "오프라인이라면 인터넷이 되는 컴퓨터에서 압축 파일을 받은 뒤 다음을 실행하세요.\n"
+        "    python -m course_lib data import {name} ARCHIVE [--data-dir DIR]\n"
+        "또는 COURSE_DATA_DIR 환경 변수를 {layout} 이(가) 들어 있는 폴더로 지정하세요."),
+    "weights.env_points": " (COURSE_WEIGHTS_DIR={env} 이(가) 이 폴더를 가리킵니다)",
+    "weights.state_absent": "이(가) 존재하지 않습니다",
+    "weights.state_no_manifest": "에 {manifest} 파일이 없습니다",
+    "weights.no_folder": (
+        "사전 학습된 가중치가 없습니다: 가중치 폴더 {folder}{why} {state}. 강의 저장소의 "
+        "weights/ 폴더({shipped})에 가중치가 들어 있습니다. COURSE_WEIGHTS_DIR 설정을 지워 그 "
+        "폴더를 쓰거나, 그곳의 manifest.json과 .weights.h5 파일을 {folder} 에 복사하세요."),
+    "weights.or_train": "{name}: {missing} 직접 학습하려면: {how}.",
+    "weights.not_shipped": (
+        "{name!r}의 사전 학습 가중치는 아직 제공되지 않습니다({manifest} 에 항목 없음). "
+        "직접 학습하려면: {how}."),
+    "weights.no_entry": (
+        "{manifest} 에 {name!r} 항목이 없습니다(아직 제공되지 않음). 직접 학습하려면: {how}"),
+    "weights.bad_size": (
+        "{path}: 파일이 없거나 크기가 매니페스트(manifest)에 적힌 {size:,} 바이트와 다릅니다. "
+        "복원하거나(git checkout weights/) 다시 학습하세요: {how}"),
+    "weights.unusable": (
+        "{name!r}의 사전 학습 가중치를 쓸 수 없습니다: {detail}. 파일을 복원하거나(git checkout "
+        "또는 다시 내려받기) 다시 학습하세요: {how}."),
+    "weights.not_available": "[course_lib.weights] 사전 학습 모델 {name!r}을(를) 쓸 수 없습니다: "
+                             "{reason}",
+    "quiz.points": "{score}/{max}점",
+    "quiz.correct": "✓ {item}: 정답입니다 ({pts})",
+    "quiz.partly": "◐ {item}: 일부만 맞았습니다 ({pts})",
+    "quiz.not_yet": "✗ {item}: 아직 아닙니다 ({pts})",
+    "quiz.no_answer": "아직 답이 없습니다: 위 답안 셀의 `None`을 여러분의 답으로 바꾸세요.",
+    "quiz.sealed_wrong": "이 봉인 토큰(sealed token)은 이 문제의 것이 아닙니다.",
+    "quiz.keyless": "답을 기록했습니다: 이 판에는 정답 키가 없으므로 강사의 채점기가 확인합니다.",
+    "quiz.cannot_read": "답을 읽을 수 없습니다: {error}.",
+    "quiz.hint": "힌트: {hint}",
+    "quiz.could_not_check": "이 답을 확인하지 못했습니다 ({error}).",
+    "quiz.define_first": "먼저 함수를 정의하세요 ({signature}).",
+    "quiz.see_above": "위 셀 참고",
+    "quiz.test_not_implemented": "✗ {name}: 아직 구현되지 않았습니다 "
+                                 "(`raise NotImplementedError()`를 바꾸세요)",
+    "quiz.test_raised": "✗ {name}: 함수에서 예외가 발생했습니다 {error}",
+    "quiz.could_not_run": "검사를 실행하지 못했습니다 ({error}).",
+    "quiz.summary_none": "아직 확인한 퀴즈 문항이 없습니다.",
+    "quiz.summary_total": "합계: {got}/{total}",
+    "quiz.header": "[{item}] ({points}점) {question}",
+    "quiz.how.multiple-choice": "보기 중 하나의 기호로 답하세요. 예: 'a'",
+    "quiz.how.short-answer": "짧은 글로 답하세요.",
+    "quiz.how.number": "숫자로 답하세요.",
+    "quiz.how.shape": "정수 튜플로 답하세요. 예: (28, 28, 1)",
+    "quiz.how.ordering": "기호를 순서대로 나열해 답하세요. 예: 'c, a, b'",
+    "quiz.how.write": "다음 함수를 작성하세요: {signature}",
+    "quiz.how.write_function": "함수를 작성하세요.",
+    "quiz.fmt.letter": "보기 중 하나의 기호로 답하세요. 예: {example}",
+    "quiz.fmt.not_an_option": "{answer}은(는) 보기 {options} 중 하나가 아닙니다",
+    "quiz.fmt.numbers": "숫자를 적으세요. 예: (28, 28, 1)",
+    "quiz.fmt.not_whole": "{value}은(는) 정수가 아닙니다",
+    "quiz.fmt.tuple": "정수 튜플로 답하세요. 예: (28, 28, 1)",
+    "quiz.fmt.order": "보기 기호를 순서대로 적으세요. 예: 'c, a, b'",
+    "quiz.fmt.unknown_steps": "알 수 없는 단계 {steps}: 보기 기호를 쓰세요",
+    "quiz.fmt.number": "숫자로 답하세요",
+    "quiz.fmt.finite": "적당한 크기의 유한한 숫자로 답하세요",
+    "quiz.fmt.text": "답을 글로 적으세요",
+    "quiz.button": "확인",
+    "quiz.mark_correct": "✓ 정답",
+    "quiz.mark_not_yet": "✗ 아직 아닙니다",
+    "quiz.write_it_down": "이제 이 답을 아래 답안 셀에 적으세요. 채점되는 것은 그 셀입니다.",
+}
+
+CATALOGUE = {"en": EN, "ko": KO}
+
+
+def lang() -> str:
+    """The learner's language: "ko" when `COURSE_LANG` starts with "ko", else "en"."""
+    return "ko" if os.environ.get("COURSE_LANG", "").strip().lower().startswith("ko") else "en"
+
+
+def text(key: str, **fmt) -> str:
+    """The message `key` in the current language (English when Korean lacks it), formatted."""
+    template = CATALOGUE[lang()].get(key)
+    if template is None:
+        template = EN[key]  # an unknown key is a bug: KeyError
+    return template.format(**fmt) if fmt else template
