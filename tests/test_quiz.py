@@ -198,7 +198,7 @@ def test_course_bank_has_the_course_items():
 
 
 def test_bank_files_hold_only_digests():
-    for path in quiz.BANK_DIR.glob("*.json"):
+    for path in quiz._bank_files():
         data = json.loads(path.read_text(encoding="utf-8"))
         for raw in data["items"]:
             assert set(raw) <= {"id", "kind", "points", "question", "hint", "options", "accept",
@@ -348,6 +348,42 @@ def test_exercise_feedback_for_missing_or_broken_functions(capsys):
     assert r.score == 0 and "not implemented yet" in r.feedback[0]
     assert quiz.check_exercise("02-ex1", lambda *a: 1 / 0) is False
     assert "ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_use_answer_keeps_a_passing_answer_and_falls_back_otherwise(capsys):
+    def good(z, units, pieces):
+        return np.asarray(z).reshape(-1, pieces, units).max(axis=1)
+
+    def wrong_axis(z, units, pieces):
+        return np.asarray(z).reshape(-1, pieces, units).max(axis=-1)
+
+    def todo(z, units, pieces):
+        raise NotImplementedError()
+
+    def reference(z, units, pieces):
+        return good(z, units, pieces)
+
+    assert quiz.use_answer("02-ex1", good, reference) is good
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "Using your maxout (02-ex1)" in out
+    for answer in (None, todo, wrong_axis, 42):
+        assert quiz.use_answer("02-ex1", answer, reference, what="Maxout") is reference
+        out = capsys.readouterr()
+        assert out.out.count("\n") == 1, answer  # exactly one visible line
+        assert "Your Maxout (02-ex1) is missing or failed its check" in out.out
+        assert "course_lib's reference" in out.out and out.err == ""
+
+
+def test_use_answer_records_no_grade(capsys, monkeypatch):
+    monkeypatch.setattr(quiz, "RESULTS", {})
+    quiz.use_answer("05-ex1", None, "reference")
+    assert quiz.RESULTS == {}
+
+
+def test_translations_are_not_banks(tmp_path):
+    (tmp_path / "09.json").write_text(json.dumps({"salt": "0123456789abcdef", "items": []}))
+    (tmp_path / "09.ko.json").write_text(json.dumps({"items": {}}))
+    assert [p.name for p in quiz._bank_files(tmp_path)] == ["09.json"]
 
 
 def test_quiz_module_does_not_import_tensorflow():
