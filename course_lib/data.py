@@ -1541,13 +1541,35 @@ def pokemon_augment(input_image, target_image):
     return normalize(out[..., :3], out[..., 3:])
 
 
+def paired_augment(sketch, colour):
+    """`pokemon_augment`'s geometry for a pair already in [-1, 1], which it keeps as it is.
+
+    The reference answer of exercise 04-ex1 (`augment_pair`), which notebook 04 falls back on:
+    the constant border is 0 (mid-grey on this scale), as the exercise asks.
+    """
+    pair = tf.concat([sketch, colour], axis=-1)
+    pad = [[POKEMON_PAD, POKEMON_PAD], [POKEMON_PAD, POKEMON_PAD], [0, 0]]
+    if tf.random.uniform(()) < 0.5:
+        pair = tf.pad(pair, pad, mode="REFLECT")
+    else:
+        pair = tf.pad(pair, pad, mode="CONSTANT")
+    pair = tf.image.random_crop(pair, size=[IMG_HEIGHT, IMG_WIDTH, 6])
+    pair = tf.image.random_flip_left_right(pair)
+    pair = tf.image.random_flip_up_down(pair)
+    pair = tf.image.rot90(pair, k=tf.random.uniform((), 0, 4, dtype=tf.int32))
+    pair = tf.ensure_shape(pair, [IMG_HEIGHT, IMG_WIDTH, 6])
+    return pair[..., :3], pair[..., 3:]
+
+
 def pokemon_dataset(files: Sequence[PathLike], training: bool, batch_size: int = 4,
                     shuffle: int | None = None, input_side: str = "left",
-                    limit: int | None = None):
+                    limit: int | None = None, augment=None):
     """tf.data pipeline of (sketch, colour) batches, float32 (B, 256, 256, 3) in [-1, 1].
 
-    training=True: shuffled (buffer = number of files unless given) with `pokemon_augment`;
-    training=False: file order, resize + normalise only. `limit`: first `limit` files only.
+    training=True: shuffled (buffer = number of files unless given) with `pokemon_augment`,
+    or with `augment(sketch, colour)` on the normalised pair when given (notebook 04 passes
+    the learner's exercise 04-ex1); training=False: file order, resize + normalise only.
+    `limit`: first `limit` files only.
     """
     _check_side(input_side)
     paths = [str(f) for f in files][:limit]
@@ -1560,7 +1582,12 @@ def pokemon_dataset(files: Sequence[PathLike], training: bool, batch_size: int =
         def train_example(raw):
             sketch, colour = decode_pair(raw, input_side)
             sketch, colour = resize(sketch, colour, IMG_HEIGHT, IMG_WIDTH)
-            return pokemon_augment(sketch, colour)
+            if augment is None:
+                return pokemon_augment(sketch, colour)
+            sketch, colour = augment(*normalize(sketch, colour))
+            shape = [IMG_HEIGHT, IMG_WIDTH, 3]
+            return (tf.ensure_shape(tf.cast(sketch, tf.float32), shape),
+                    tf.ensure_shape(tf.cast(colour, tf.float32), shape))
 
         ds = ds.map(train_example, num_parallel_calls=tf.data.AUTOTUNE)
     else:

@@ -256,6 +256,18 @@ def psnr_per_image(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
                          max_val=1.0).numpy().astype(np.float64)
 
 
+def l1_psnr(pred, target) -> tuple[float, float]:
+    """(L1, PSNR in dB) of one prediction, both images (H, W, C) on the [-1, 1] scale.
+
+    PSNR = 10·log10(2² / MSE), the same as `psnr_per_image` on the [0, 1] scale; the
+    reference answer of exercise 05-ex1, which notebook 05 falls back on.
+    """
+    err = np.asarray(pred, np.float64) - np.asarray(target, np.float64)
+    mse = float(np.mean(err**2))
+    psnr = float("inf") if mse == 0 else float(10 * np.log10(4.0 / mse))
+    return float(np.mean(np.abs(err))), psnr
+
+
 def ssim_per_image(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
     """SSIM per image of [0,1] images (N,H,W,C) -> (N,), by `tf.image.ssim` (11x11 Gaussian)."""
     import tensorflow as tf

@@ -1151,6 +1151,10 @@ def write_keyless_bank(out_dir: str | Path) -> list[Path]:
     written = []
     for src in quiz._bank_files():
         data = json.loads(src.read_text(encoding="utf-8"))
+        if src not in quiz._bank_files():  # a translation (NN.ko.json): no answers in it
+            grading_reports.atomic_write(out / src.name, src.read_text(encoding="utf-8"))
+            written.append(out / src.name)
+            continue
         data["edition"] = "student"
         data["salt"] = "keyless-" + "0" * 8  # the real salt stays with the instructor
         for item in data.get("items", []):

@@ -42,7 +42,7 @@ def load_key(path: str | Path | None) -> dict[str, quiz.Item]:
     if path is None:
         return items
     path = Path(path)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    files = quiz._bank_files(path) if path.is_dir() else [path]
     for f in files:
         data = json.loads(f.read_text(encoding="utf-8"))
         if isinstance(data, dict) and "items" in data:

@@ -92,6 +92,15 @@ class DiscriminatorGAN(keras.Model):
         return x
 
 
+def maxout(z, units: int, pieces: int):
+    """(N, units*pieces) -> (N, units): for each unit, the largest of its `pieces` candidates.
+
+    The view is (N, pieces, units), pieces first, as in `Maxout`; the reference answer of
+    exercise 02-ex1, which notebook 02 falls back on when the learner's is missing.
+    """
+    return ops.max(ops.reshape(z, (-1, pieces, units)), axis=1)
+
+
 class Maxout(layers.Layer):
     """Maxout(units, pieces): (N, d) -> (N, units).
 

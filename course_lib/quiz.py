@@ -777,6 +777,28 @@ def check_exercise(item_id: str, fn: Any) -> bool:
     return result.correct
 
 
+def use_answer(item_id: str, answer: Any, reference: Any, what: str | None = None) -> Any:
+    """The learner's exercise answer when it passes its check, else the library's reference.
+
+    This is how an exercise *counts*: the lesson goes on with what this returns (the
+    learner's loss trains the model, their layer sits in the discriminator). A missing
+    answer, a `raise NotImplementedError()` placeholder or any failed behaviour test gives one
+    visible line and `reference`, so a blank student edition still runs top to bottom.
+    Nothing is graded or recorded here: the check cell does that.
+    """
+    name = what or get_item(item_id).check.replace("_", " ")
+    try:
+        ok = callable(answer) and evaluate_exercise(item_id, answer).correct
+    except Exception:
+        ok = False
+    if ok:
+        print(f"Using your {name} ({item_id}) from here on.")
+        return answer
+    print(f"Your {name} ({item_id}) is missing or failed its check — the lesson continues "
+          "with course_lib's reference.")
+    return reference
+
+
 def summary() -> str:
     """Scores of every item checked in this session (print it at the end of a notebook)."""
     if not RESULTS:

@@ -85,14 +85,31 @@ def patch_heatmap(logits, title: str = "PatchGAN logits (30x30)"):
 
 
 def loss_curves(history: dict[str, Sequence[float]], steps: Sequence[int] | None = None,
-                title: str = "Losses"):
-    """Plot each named loss series against the step (or index)."""
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for name, values in history.items():
-        ax.plot(steps if steps is not None else range(len(values)), values, label=name)
-    ax.set_xlabel("step")
-    ax.legend()
-    ax.set_title(title)
+                title: str = "Losses", separate: bool = False, **plot_kwargs):
+    """Plot each named loss series against the step (or index).
+
+    separate=True: one panel per loss, each on its own y scale (a Pix2Pix L1 of 0.2 is a flat
+    line on the axis of a total loss of 40), the layout of `training_history`.
+    """
+    names = list(history)
+    if separate:
+        fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.2), squeeze=False)
+        axes = list(axes[0])
+    else:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        axes = [ax] * len(names)
+    for ax, name in zip(axes, names):
+        values = history[name]
+        ax.plot(steps if steps is not None else range(len(values)), values, label=name,
+                **plot_kwargs)
+        ax.set_xlabel("step")
+        if separate:
+            ax.set_title(name, fontsize=10)
+    if separate:
+        fig.suptitle(title)
+    else:
+        axes[0].legend()
+        axes[0].set_title(title)
     fig.tight_layout()
     return fig
 

@@ -410,6 +410,36 @@ decision = discriminator(generated_image, training=False)
 print("decision:", decision.shape, "(one logit per image)")
 print(f"discriminator parameters: {discriminator.count_params():,}")
 
+# %% [markdown] id="nb01-17b"
+# ### Quizzes 01-q1 and 01-q2: count it yourself
+#
+# Two small computations about the discriminator's first layer. Work them out on paper
+# (or in a scratch cell), then write the number or the shape in the answer cell.
+
+# %% id="nb01-17c"
+quiz.ask("01-q1")
+
+# %% id="nb01-17d" tags=["answer"] grade_id="01-q1-answer"
+# Parameters of the first Conv2D: a whole number
+### BEGIN SOLUTION
+q1_answer = quiz.sealed("2641abc76fb7a6a3718d4ecf1df70d4722c78d979affcd1e858b8a9e92fa7cb4")
+### END SOLUTION
+
+# %% id="nb01-17e" tags=["check"] grade_id="01-q1"
+quiz.check("01-q1", q1_answer)
+
+# %% id="nb01-17f"
+quiz.ask("01-q2")
+
+# %% id="nb01-17g" tags=["answer"] grade_id="01-q2-answer"
+# Output shape with padding="valid": a tuple (height, width, channels)
+### BEGIN SOLUTION
+q2_answer = quiz.sealed("c7953b83cfde704ed32073329a6b0d7582c33d9300162fcab0cb5c5ff8d355b4")
+### END SOLUTION
+
+# %% id="nb01-17h" tags=["check"] grade_id="01-q2"
+quiz.check("01-q2", q2_answer)
+
 # %% [markdown] id="nb01-18" lang="en"
 # ## 5. The losses
 #
@@ -490,10 +520,17 @@ def discriminator_loss(real_logits, fake_logits):
 # %% id="nb01-23" tags=["check"] grade_id="01-ex1"
 quiz.check_exercise("01-ex1", discriminator_loss)
 
+# %% id="nb01-23b"
+# What trains the DCGAN below: your function if it passed its check, else the library's.
+disc_loss_fn = quiz.use_answer("01-ex1", discriminator_loss, losses.discriminator_loss,
+                               what="discriminator loss")
+
 # %% [markdown] id="nb01-24" lang="en"
-# So that an unfinished exercise cannot break the rest of the lesson, the training step
-# uses the course library's copy of this function, `course_lib.losses.discriminator_loss`.
-# Here is its code: the same two BCE terms.
+# Your loss is the one that trains the DCGAN: the training step below calls
+# `disc_loss_fn`, which is your `discriminator_loss` once it passes its check. Until then
+# (the line above says which), it is the course library's copy,
+# `course_lib.losses.discriminator_loss`, so an unfinished exercise cannot break the rest
+# of the lesson. Here is the library's code: the same two BCE terms.
 
 # %% [markdown] id="nb01-24-ko" lang="ko"
 # 과제를 끝내지 못해도 나머지 실습이 망가지지 않도록, 학습 단계에서는 강의 라이브러리에 있는 같은
@@ -648,7 +685,7 @@ def train_step(images):
         fake_output = discriminator(generated_images, training=True)
 
         gen_loss = generator_loss(fake_output)
-        disc_loss = losses.discriminator_loss(real_output, fake_output)
+        disc_loss = disc_loss_fn(real_output, fake_output)  # yours, or the library's
 
     gradients_of_generator = gen_tape.gradient(gen_loss, generator.trainable_variables)
     gradients_of_discriminator = disc_tape.gradient(disc_loss,

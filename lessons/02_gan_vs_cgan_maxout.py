@@ -490,7 +490,8 @@ class DiscriminatorGAN(Model):
 
 # %% id="nb02-29" tags=["skip-grading"]
 xs = np.linspace(-3, 3, 301)
-pieces = [(-1.0, -0.5), (0.3, 0.2), (1.5, -1.2)]        # (w, b) of three pieces
+# (w, b) of three pieces; between x ≈ -1.5 and x ≈ 0.8 all three are negative
+pieces = [(-1.0, -1.5), (0.3, -0.6), (1.5, -1.2)]
 lines = np.stack([w * xs + b for w, b in pieces])          # (3, 301)
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
@@ -539,18 +540,27 @@ def maxout(z, units, pieces):
 quiz.check_exercise("02-ex1", maxout)
 
 
+# %% id="nb02-33b"
+from course_lib import models
+
+# What the Maxout layer below uses: your `maxout` if it passed its check, else the library's.
+maxout_fn = quiz.use_answer("02-ex1", maxout, models.maxout, what="maxout")
+
+
 # %% [markdown] id="nb02-34" lang="en"
-# Now the layer itself, as the lesson writes it (the rest of the notebook uses this class,
-# not your `maxout`, so an unfinished exercise cannot break it). A custom layer subclasses
-# `layers.Layer` and, like a model, creates its sublayers in `__init__` and uses them in
-# `call`.
+# Now the layer itself. It takes its maximum with **your** `maxout`, so your exercise is
+# inside the cGAN discriminator that trains below; if it is missing or failed its check
+# (the line above says which), the course library's `models.maxout` stands in, so an
+# unfinished exercise cannot break the lesson. A custom layer subclasses `layers.Layer`
+# and, like a model, creates its sublayers in `__init__` and uses them in `call`.
 #
 # Two details matter:
 #
-# * `Reshape((-1, pieces, units))` turns `(N, units*pieces)` into `(N, 1, pieces, units)`:
-#   the `-1` leaves an extra axis of length 1. The maximum must run over the **pieces**
-#   axis, axis 2 here, and the output is `(N, 1, units)`. That extra axis is harmless:
-#   `Dense` and `Concatenate` work on the last axis.
+# * The original lesson grouped the pieces with `Reshape((-1, pieces, units))`, which turns
+#   `(N, units*pieces)` into `(N, 1, pieces, units)`: the `-1` leaves an extra axis of
+#   length 1, the maximum runs over the **pieces** axis (axis 2 there) and the output is
+#   `(N, 1, units)`. Our layer keeps that output shape (last line of `call`). The extra
+#   axis is harmless: `Dense` and `Concatenate` work on the last axis.
 # * `call` accepts `training` and hands it to Dropout. Dropout only drops anything when
 #   `training=True` (more on that in section 6).
 
@@ -572,15 +582,15 @@ quiz.check_exercise("02-ex1", maxout)
 class Maxout(layers.Layer):
     def __init__(self, units, pieces):
         super().__init__()
+        self.units, self.pieces = units, pieces
         self.dense = layers.Dense(units * pieces, activation="relu")  # the lesson's ReLU
         self.dropout = layers.Dropout(0.5)
-        self.reshape = layers.Reshape((-1, pieces, units))
 
     def call(self, x, training=None):
         x = self.dense(x)                          # (N, units*pieces)
         x = self.dropout(x, training=training)     # zeroes half the pieces when training
-        x = self.reshape(x)                        # (N, 1, pieces, units)
-        return tf.math.reduce_max(x, axis=2)       # max over pieces -> (N, 1, units)
+        x = maxout_fn(x, self.units, self.pieces)  # your 02-ex1: max over pieces, (N, units)
+        return tf.reshape(x, (-1, 1, self.units))  # the lesson's output shape (N, 1, units)
 
 
 # %% [markdown] id="nb02-36" lang="en"
@@ -631,6 +641,25 @@ q3_answer = quiz.sealed("e430fc65026b792002146c9cb695929ce308f23c4f27bf7f6f6c88d
 
 # %% id="nb02-41" tags=["check"] grade_id="02-q3"
 quiz.check("02-q3", q3_answer)
+
+# %% [markdown] id="nb02-41b"
+# ### Quiz 02-q4: count the parameters
+#
+# Widths are half the story; the other half is what each block costs. Compute this one
+# from the layer definitions above (the next cell prints only the whole discriminator's
+# count).
+
+# %% id="nb02-41c"
+quiz.ask("02-q4")
+
+# %% id="nb02-41d" tags=["answer"] grade_id="02-q4-answer"
+# Parameters of the image branch Maxout(240, 5): a whole number
+### BEGIN SOLUTION
+q4_answer = quiz.sealed("485263503314c64d83288dbff9320061883f93c225ecd264edc44b1a1c3c757c")
+### END SOLUTION
+
+# %% id="nb02-41e" tags=["check"] grade_id="02-q4"
+quiz.check("02-q4", q4_answer)
 
 # %% [markdown] id="nb02-42" lang="en"
 # Let us check by following one image and its label through the discriminator's blocks,
@@ -1051,6 +1080,68 @@ output = generator(noise, label, training=False)
 viz.sample_grid(output, rows=2, cols=5, title=f"ten samples of the digit {number}",
                 size=1.5)
 plt.show()
+
+# %% [markdown] id="nb02-74b"
+# ## 9. Which digits does each generator draw? Mode collapse in a histogram
+#
+# Ten samples are too few to judge a generator. Let the course's MNIST classifier
+# (`weights.load_pretrained("mnist-classifier")`, the one behind `python -m course_lib eval`)
+# read 1,000 samples of each pretrained generator and count the digits it sees. A generator
+# that has learned the whole data set draws each digit about 10 % of the time (the dashed
+# line). For the cGAN we ask for each digit 100 times, so its bars also show whether it
+# obeys the label.
+#
+# When a GAN's generator settles on the few kinds of digit that fool the discriminator best
+# and neglects the others, that is **mode collapse**. Nothing in the GAN loss prevents it:
+# the discriminator judges one image at a time, so a generator that draws only some digits,
+# well, is not punished for the digits it never draws. The cGAN cannot drop a digit: the
+# label asks for each one, and $D(x \mid y)$ rejects a wrong one.
+# (`course_lib.evaluation.sample_quality` computes the unconditional histogram.)
+
+# %% id="nb02-74c" tags=["skip-grading"]
+# NBVAL_IGNORE_OUTPUT
+from course_lib import evaluation
+
+if all(weights.available(name) for name in ("gan", "cgan", "mnist-classifier")):
+    classifier = weights.load_pretrained("mnist-classifier")
+    gan_counts = evaluation.sample_quality(weights.load_pretrained("gan"), classifier,
+                                           n=1000, seed=0)["class_histogram"]
+    cgan_model = weights.load_pretrained("cgan")
+    cgan_counts = np.zeros(10, dtype=int)
+    for digit in range(10):  # ask for each digit 100 times; count what the classifier reads
+        probs = evaluation.predict_probabilities(
+            classifier, weights.sample_digits(cgan_model, 100, digit, seed=digit))
+        cgan_counts += np.bincount(probs.argmax(axis=1), minlength=10)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
+    for ax, counts, title in ((axes[0], gan_counts, "pretrained GAN: 1,000 samples"),
+                              (axes[1], cgan_counts, "pretrained cGAN: each digit asked 100×")):
+        ax.bar(range(10), counts)
+        ax.axhline(100, color="0.3", ls="--", lw=1, label="balanced: 100 per digit")
+        ax.set_xticks(range(10))
+        ax.set_xlabel("digit the classifier reads")
+        ax.set_title(title)
+    axes[0].set_ylabel("samples")
+    axes[0].legend()
+    plt.show()
+else:
+    for name in ("gan", "cgan", "mnist-classifier"):
+        if not weights.available(name):
+            print(weights.unavailable_reason(name))
+
+# %% [markdown] id="nb02-74d"
+# ### Quiz 02-q5: read the histogram
+
+# %% id="nb02-74e"
+quiz.ask("02-q5")
+
+# %% id="nb02-74f" tags=["answer"] grade_id="02-q5-answer"
+# The letter of the statement the GAN's histogram shows
+### BEGIN SOLUTION
+q5_answer = quiz.sealed("05f6b3bd079cb0a7fe8075a90b06df778c8baf9b167ee46f19386df04ec44257")
+### END SOLUTION
+
+# %% id="nb02-74g" tags=["check"] grade_id="02-q5"
+quiz.check("02-q5", q5_answer)
 
 # %% [markdown] id="nb02-75" lang="en"
 # ## Summary

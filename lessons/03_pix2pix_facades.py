@@ -696,8 +696,10 @@ quiz.check("03-q4", q4_answer)
 # Use `loss_object` (binary cross-entropy on logits) and `LAMBDA`, defined here. Do not
 # assume 30×30 logits or 256×256 images: the check calls it on small tensors.
 #
-# The rest of the notebook trains with `course_lib.losses.pix2pix_generator_loss`, the same
-# formula, so the lesson keeps running whatever state your answer is in.
+# Your function is the one that trains the generator below, once it passes the check (the
+# line after the check says which); until then the notebook trains with
+# `course_lib.losses.pix2pix_generator_loss`, the same formula, so the lesson keeps running
+# whatever state your answer is in.
 
 # %% [markdown] id="nb03-26-ko" lang="ko"
 # ### 연습 문제 03-ex1: 생성자 손실
@@ -733,6 +735,15 @@ def generator_loss(disc_generated_output, gen_output, target):
 
 # %% id="nb03-29" tags=["check"] grade_id="03-ex1"
 quiz.check_exercise("03-ex1", generator_loss)
+
+
+# %% id="nb03-29b"
+# What trains the generator below: your function if it passed its check, else the library's.
+gen_loss_fn = quiz.use_answer(
+    "03-ex1", generator_loss,
+    lambda disc_out, gen_out, target: losses.pix2pix_generator_loss(disc_out, gen_out,
+                                                                    target, LAMBDA),
+    what="generator loss")
 
 
 # %% [markdown] id="nb03-30" lang="en"
@@ -788,6 +799,24 @@ for n_down in range(1, 6):
     field = receptive_field([(4, 2)] * n_down + [(4, 1)] * 2)
     grid = 256 // 2**n_down - 2  # each stride-1 conv: +2 padding, -3 for the 4x4 kernel
     print(f"{n_down:>14} | {field:>4} x {field:<4} | {grid} x {grid}")
+
+
+# %% [markdown] id="nb03-31b"
+# ### Quiz 03-q5: a patch of another size
+#
+# Use the rule above (or the function) on a variant of the discriminator.
+
+# %% id="nb03-31c"
+quiz.ask("03-q5")
+
+# %% id="nb03-31d" tags=["answer"] grade_id="03-q5-answer"
+# Width in input pixels of the patch one logit sees, with 3×3 kernels: a whole number
+### BEGIN SOLUTION
+q5_answer = quiz.sealed("ba2fb0f7063d7acb817b34e21ce82210bc7618dbe429be9ee3bcdc53a3b1c69a")
+### END SOLUTION
+
+# %% id="nb03-31e" tags=["check"] grade_id="03-q5"
+quiz.check("03-q5", q5_answer)
 
 
 # %% [markdown] id="nb03-32" lang="en"
@@ -1027,8 +1056,8 @@ def train_step(input_image, target, step):
         # PatchGAN logits, (1, 30, 30, 1) each: the real pair, then the generated pair
         disc_real_output = discriminator([input_image, target], training=True)
         disc_generated_output = discriminator([input_image, gen_output], training=True)
-        gen_total_loss, gen_gan_loss, gen_l1_loss = losses.pix2pix_generator_loss(
-            disc_generated_output, gen_output, target, LAMBDA)
+        gen_total_loss, gen_gan_loss, gen_l1_loss = gen_loss_fn(  # yours (03-ex1)
+            disc_generated_output, gen_output, target)
         disc_loss = discriminator_loss(disc_real_output, disc_generated_output)
 
     generator_gradients = gen_tape.gradient(gen_total_loss, generator.trainable_variables)
@@ -1110,16 +1139,11 @@ CHECKPOINT_EVERY = config.pick(5000, 10)
 history = fit(train_dataset, test_dataset, STEPS, SAMPLE_EVERY, CHECKPOINT_EVERY)
 
 # %% id="nb03-48" tags=["skip-grading"]
+# One panel per loss: on a shared axis the L1 term (about 0.2) is a flat line under a
+# total of about 20-40 (= gan + 100 · L1).
 curves = {name: values for name, values in history.items() if name != "step"}
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-for name in ("gen_total_loss", "gen_l1_loss"):
-    axes[0].plot(history["step"], curves[name], label=name)
-for name in ("gen_gan_loss", "disc_loss"):
-    axes[1].plot(history["step"], curves[name], label=name)
-for ax, title in zip(axes, ("what the generator minimises", "the adversarial game")):
-    ax.set_xlabel("step")
-    ax.set_title(title)
-    ax.legend()
+viz.loss_curves(curves, steps=history["step"], separate=True,
+                title=f"our run: {STEPS} steps, one panel per loss")
 plt.show()
 
 # %% [markdown] id="nb03-49" lang="en"

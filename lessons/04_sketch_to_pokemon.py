@@ -302,8 +302,9 @@ plt.show()
 # up–down flips, a random multiple of 90° rotation, and split back into `(sketch, colour)`.
 # It must be random (a different result on each call) and keep the two images aligned.
 #
-# The training pipeline below uses the library's `data.pokemon_augment` (the same recipe,
-# on $[0, 255]$ images, followed by normalisation), so the lesson runs whatever state your
+# Your function is the augmentation the training pipeline below applies, once it passes
+# the check (the line after the check says which); until then the pipeline uses the
+# library's `data.paired_augment` (the same recipe), so the lesson runs whatever state your
 # answer is in.
 
 # %% [markdown] id="nb04-13-ko" lang="ko"
@@ -339,13 +340,34 @@ def augment_pair(sketch, colour):
 # %% id="nb04-15" tags=["check"] grade_id="04-ex1"
 quiz.check_exercise("04-ex1", augment_pair)
 
+# %% id="nb04-15b"
+# What the training pipeline applies: your function if it passed its check, else the library's.
+augment_fn = quiz.use_answer("04-ex1", augment_pair, data.paired_augment,
+                             what="paired augmentation")
+
+# %% [markdown] id="nb04-15c"
+# ### Quiz 04-q2: which one breaks the pairs?
+
+# %% id="nb04-15d"
+quiz.ask("04-q2")
+
+# %% id="nb04-15e" tags=["answer"] grade_id="04-q2-answer"
+# The letter of the augmentation that breaks the pairing
+### BEGIN SOLUTION
+q2_answer = quiz.sealed("025a69088bacec6f12f28840de93df13abe8cad38bf7e31375a3f6a69a355ee5")
+### END SOLUTION
+
+# %% id="nb04-15f" tags=["check"] grade_id="04-q2"
+quiz.check("04-q2", q2_answer)
+
 # %% [markdown] id="nb04-16" lang="en"
 # ### The training and test pipelines
 #
-# `data.pokemon_dataset(files, training=True, batch_size)` reads the files, caches the
-# encoded bytes, shuffles, and applies `data.pokemon_augment` to every pair (fresh random
-# choices each epoch); `training=False` only resizes and normalises. Eight training
-# examples as the network will see them (sketch above, target below):
+# `data.pokemon_dataset(files, training=True, batch_size, augment=augment_fn)` reads the
+# files, caches the encoded bytes, shuffles, normalises, and applies `augment_fn` (your
+# `augment_pair`, or the library's) to every pair (fresh random choices each epoch);
+# `training=False` only resizes and normalises. Eight training examples as the network
+# will see them (sketch above, target below):
 
 # %% [markdown] id="nb04-16-ko" lang="ko"
 # ### 학습 및 테스트 파이프라인
@@ -363,15 +385,17 @@ BATCH_SIZE = 1
 EPOCHS = config.pick(10, 1)
 train_subset = train_files[:config.pick(None, 4)]  # fast mode: a handful of pairs
 
-train_dataset = data.pokemon_dataset(train_subset, training=True, batch_size=BATCH_SIZE)
+train_dataset = data.pokemon_dataset(train_subset, training=True, batch_size=BATCH_SIZE,
+                                     augment=augment_fn)  # your 04-ex1, or the library's
 test_dataset = data.pokemon_dataset(test_files, training=False, batch_size=1)
 
-examples = list(data.pokemon_dataset(train_files[:1], training=True, batch_size=1)
+examples = list(data.pokemon_dataset(train_files[:1], training=True, batch_size=1,
+                                     augment=augment_fn)
                 .repeat(8))  # eight augmentations of one pair
 sketches = np.concatenate([s for s, _ in examples])  # (8, 256, 256, 3) in [-1, 1]
 colours = np.concatenate([c for _, c in examples])
 viz.sample_grid(np.concatenate([sketches, colours]), rows=2, cols=8, size=1.6,
-                title="data.pokemon_augment: 8 draws, sketch (top) and target (bottom)")
+                title=f"{augment_fn.__name__}: 8 draws, sketch (top) and target (bottom)")
 plt.show()
 
 
@@ -452,6 +476,24 @@ probe = tf.zeros((1, 256, 256, 3))
 encoded = EncoderBlock(64)(probe)
 print("EncoderBlock(64):", encoded.shape)
 print("DecoderBlock(64):", DecoderBlock(64)(encoded).shape)
+
+# %% [markdown] id="nb04-19b"
+# ### Quiz 04-q1: what a block costs
+#
+# The encoder's second block is `EncoderBlock(128)` on the first block's 64 channels.
+# Count its parameters from the definition above.
+
+# %% id="nb04-19c"
+quiz.ask("04-q1")
+
+# %% id="nb04-19d" tags=["answer"] grade_id="04-q1-answer"
+# Parameters of EncoderBlock(128) on a 64-channel input: a whole number
+### BEGIN SOLUTION
+q1_answer = quiz.sealed("812c96a972de0bfef44612d0ddcdc3265dd41c35f0c7957af02e3c17a8dfb0b7")
+### END SOLUTION
+
+# %% id="nb04-19e" tags=["check"] grade_id="04-q1"
+quiz.check("04-q1", q1_answer)
 
 # %% [markdown] id="nb04-20" lang="en"
 # ### The plain encoder–decoder

@@ -349,6 +349,23 @@ print("discriminator: 2 x", tuple(probe.shape), "->", tuple(patch_logits.shape))
 print(f"discriminator parameters: {n_params:,}",
       "✓ the Pix2Pix PatchGAN" if n_params == 2_770_433 else "✗ expected 2,770,433")
 
+# %% [markdown] id="nb05-14b"
+# ### Quiz 05-q2: the logit grid of a bigger photo
+#
+# The PatchGAN has no `Dense` layer, so the same layers accept any size divisible by 8.
+
+# %% id="nb05-14c"
+quiz.ask("05-q2")
+
+# %% id="nb05-14d" tags=["answer"] grade_id="05-q2-answer"
+# Shape of the logit grid for one 512×512 pair: (height, width, channels)
+### BEGIN SOLUTION
+q2_answer = quiz.sealed("19dfb9530916be4f3d45613d74e3f77fac497b1cec8b69e07aeb60d2de539809")
+### END SOLUTION
+
+# %% id="nb05-14e" tags=["check"] grade_id="05-q2"
+quiz.check("05-q2", q2_answer)
+
 # %% [markdown] id="nb05-15" lang="en"
 # ## 4. Training
 #
@@ -431,16 +448,11 @@ history = training.fit(trainer, train_dataset, STEPS, checkpoint_dir=RUN_DIR / "
                        progress=not config.is_fast())
 
 # %% id="nb05-19" tags=["skip-grading"]
+# One panel per loss: on a shared axis the L1 term (about 0.2) is a flat line under a
+# total of about 20-40 (= gan + 100 · L1).
 curves = {name: values for name, values in history.items() if name != "step"}
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
-for name in ("gen_total_loss", "gen_l1_loss"):
-    axes[0].plot(history["step"], curves[name], marker=".", label=name)
-for name in ("gen_gan_loss", "disc_loss"):
-    axes[1].plot(history["step"], curves[name], marker=".", label=name)
-for ax, title in zip(axes, ("what the generator minimises", "the adversarial game")):
-    ax.set_xlabel("step")
-    ax.set_title(title)
-    ax.legend()
+viz.loss_curves(curves, steps=history["step"], separate=True, marker=".",
+                title=f"your run: {STEPS} steps, one panel per loss")
 plt.show()
 
 
@@ -464,8 +476,9 @@ plt.show()
 #   \text{MSE} = \operatorname{mean}\,(\text{pred} - \text{target})^2 .$$
 #
 # Lower L1 is better; higher PSNR is better (every halving of the RMS error adds about
-# 6 dB). The cells after the check use `course_lib.evaluation`, so the notebook runs
-# whatever state your function is in.
+# 6 dB). Your function scores the project: the metrics table of this section is computed
+# with it once it passes the check (the line after the check says which); until then with
+# `course_lib.evaluation.l1_psnr`, so the notebook runs whatever state your function is in.
 
 # %% [markdown] id="nb05-20-ko" lang="ko"
 # 긴 학습에서 `gen_l1_loss`는 내려가다가 평평해지고, `gen_gan_loss`와 `disc_loss`는 계속
@@ -504,6 +517,29 @@ def image_metrics(pred, target):
 
 # %% id="nb05-22" tags=["check"] grade_id="05-ex1"
 quiz.check_exercise("05-ex1", image_metrics)
+
+
+# %% id="nb05-22b"
+# What scores the project below: your function if it passed its check, else the library's.
+metrics_fn = quiz.use_answer("05-ex1", image_metrics, evaluation.l1_psnr,
+                             what="image metrics")
+
+# %% [markdown] id="nb05-22c"
+# ### Quiz 05-q1: PSNR by hand
+#
+# Before reading the table below, one number to get a feel for the decibels.
+
+# %% id="nb05-22d"
+quiz.ask("05-q1")
+
+# %% id="nb05-22e" tags=["answer"] grade_id="05-q1-answer"
+# PSNR in dB: a number
+### BEGIN SOLUTION
+q1_answer = quiz.sealed("a4fdf717c4a011ea3954d04ff04ffc49dd1ae2f12889c6ce6da464077a05b1cd")
+### END SOLUTION
+
+# %% id="nb05-22f" tags=["check"] grade_id="05-q1"
+quiz.check("05-q1", q1_answer)
 
 
 # %% [markdown] id="nb05-23" lang="en"
@@ -560,8 +596,9 @@ mean_photo = evaluation.mean_training_photo(train_subset)  # (256, 256, 3) in [-
 baseline = np.broadcast_to(mean_photo, test_targets.shape)
 print(f"{len(test_targets)} validation pairs; L1 on the [-1, 1] scale, PSNR in dB")
 for name, preds in (("U-Net generator", predictions), ("mean training photo", baseline)):
-    l1 = evaluation.l1_per_image(preds, test_targets).mean()
-    psnr = evaluation.psnr_per_image(viz.to_unit(preds), viz.to_unit(test_targets)).mean()
+    scores = np.array([[float(v) for v in metrics_fn(pred, target)]  # yours (05-ex1)
+                       for pred, target in zip(preds, test_targets)])
+    l1, psnr = scores.mean(axis=0)
     print(f"{name:>20}: L1 {l1:.3f}   PSNR {psnr:5.2f}")
 
 viz.sample_grid(mean_photo[None], rows=1, cols=1, size=2.8, labels=["mean photo"])

@@ -350,6 +350,59 @@ def test_exercise_feedback_for_missing_or_broken_functions(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().err
 
 
+def test_use_answer_keeps_a_passing_answer_and_falls_back_otherwise(capsys):
+    def good(z, units, pieces):
+        return np.asarray(z).reshape(-1, pieces, units).max(axis=1)
+
+    def wrong_axis(z, units, pieces):
+        return np.asarray(z).reshape(-1, pieces, units).max(axis=-1)
+
+    def todo(z, units, pieces):
+        raise NotImplementedError()
+
+    def reference(z, units, pieces):
+        return good(z, units, pieces)
+
+    assert quiz.use_answer("02-ex1", good, reference) is good
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "Using your maxout (02-ex1)" in out
+    for answer in (None, todo, wrong_axis, 42):
+        assert quiz.use_answer("02-ex1", answer, reference, what="Maxout") is reference
+        out = capsys.readouterr()
+        assert out.out.count("\n") == 1, answer  # exactly one visible line
+        assert "Your Maxout (02-ex1) is missing or failed its check" in out.out
+        assert "course_lib's reference" in out.out and out.err == ""
+
+
+def test_use_answer_records_no_grade(capsys, monkeypatch):
+    monkeypatch.setattr(quiz, "RESULTS", {})
+    quiz.use_answer("05-ex1", None, "reference")
+    assert quiz.RESULTS == {}
+
+
+def test_the_fallback_references_pass_their_own_checks():
+    """What the notebooks fall back on (quiz.use_answer) is a right answer of each exercise."""
+    pytest.importorskip("tensorflow")
+    from course_lib import data, evaluation, losses, models
+
+    references = {
+        "01-ex1": losses.discriminator_loss,
+        "02-ex1": models.maxout,
+        "03-ex1": lambda d, g, t: losses.pix2pix_generator_loss(d, g, t, 100),
+        "04-ex1": data.paired_augment,
+        "05-ex1": evaluation.l1_psnr,
+    }
+    for item_id, reference in references.items():
+        result = quiz.evaluate_exercise(item_id, reference)
+        assert result.correct, (item_id, result.feedback)
+
+
+def test_translations_are_not_banks(tmp_path):
+    (tmp_path / "09.json").write_text(json.dumps({"salt": "0123456789abcdef", "items": []}))
+    (tmp_path / "09.ko.json").write_text(json.dumps({"items": {}}))
+    assert [p.name for p in quiz._bank_files(tmp_path)] == ["09.json"]
+
+
 def test_quiz_module_does_not_import_tensorflow():
     code = "import sys; from course_lib import quiz; quiz.load_bank(); " \
            "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
