@@ -867,35 +867,45 @@ viz.sample_grid(output, rows=2, cols=5, title="GAN after a short training", size
 plt.show()
 
 # %% [markdown] id="nb02-59" lang="en"
-# ### A GAN trained for hundreds of epochs
+# ### A GAN trained for 500 epochs, and the one change it needed
 #
-# Good samples need far more training. The course ships a `GeneratorGAN` trained with
-# this very code (the lesson plans 500 epochs; the printed line from the weights' model
-# card says how many it got); `course_lib.weights.load_pretrained("gan")` checks the
-# file's checksum and architecture and returns a ready model of the same class as ours
-# (`course_lib.models.GeneratorGAN`). Notice that the ten samples are *different* digits,
-# and you cannot choose which.
+# Good samples need far more training, and this discriminator needed one more thing. Trained
+# for hundreds of epochs exactly as above, the GAN **collapses**: it settles on a few digits
+# (mostly 1s and 7s) and almost never draws a 0 (section 9 counts them). The course's
+# pretrained `gan` adds a single change to this recipe, **Dropout(0.3) after each hidden
+# layer of the discriminator**: a critic that cannot rely on any one feature cannot memorise
+# which handful of images is real, so the generator keeps being pushed towards every digit.
+# (Label smoothing, Adam's `beta_1 = 0.5` and LeakyReLU were tried the same way and still
+# collapsed; the model card lists the numbers.) `load_pretrained("gan")` checks the file's
+# checksum and architecture and returns a ready `GeneratorGAN`; the printed line says how it
+# was trained. The ten samples are a mix of digits, and you cannot choose which.
 
 # %% [markdown] id="nb02-59-ko" lang="ko"
-# ### 수백 에포크 동안 학습한 GAN
+# ### 500 에포크 학습한 GAN, 그리고 꼭 필요했던 한 가지 변경
 #
-# 좋은 샘플을 얻으려면 훨씬 오래 학습해야 합니다. 강의에는 바로 이 코드로 학습한 `GeneratorGAN`이
-# 들어 있습니다(원래 강의는 500 에포크를 계획했고, 실제로 몇 에포크를 학습했는지는 가중치 모델
-# 카드에서 출력되는 줄에 나옵니다). `course_lib.weights.load_pretrained("gan")`은 파일의 체크섬과
-# 구조를 확인한 뒤, 우리 것과 같은 클래스(`course_lib.models.GeneratorGAN`)의 바로 쓸 수 있는 모델을
-# 돌려줍니다. 샘플 열 개가 *서로 다른* 숫자이고, 어떤 숫자가 나올지 고를 수 없다는 점에 주목하세요.
+# 좋은 샘플을 얻으려면 훨씬 오래 학습해야 하고, 이 판별자에는 한 가지가 더 필요했습니다. 위와
+# 똑같은 방법으로 수백 에포크를 학습하면 GAN은 **붕괴(mode collapse)** 합니다. 몇몇 숫자(주로 1과
+# 7)에 자리를 잡고 0은 거의 그리지 않습니다(9절에서 세어 봅니다). 강의가 제공하는 사전 학습
+# `gan`은 이 레시피에 딱 한 가지를 더했습니다. **판별자의 각 은닉층 뒤에 Dropout(0.3)** 을 둔
+# 것입니다. 어느 한 특징에 기댈 수 없는 판별자는 진짜 이미지 몇 장을 외워 버릴 수 없으므로,
+# 생성자는 계속 모든 숫자 쪽으로 밀려납니다. (레이블 스무딩, Adam의 `beta_1 = 0.5`, LeakyReLU도
+# 같은 방식으로 시험했지만 여전히 붕괴했습니다. 수치는 모델 카드에 있습니다.)
+# `load_pretrained("gan")`은 파일의 체크섬과 구조를 확인한 뒤 바로 쓸 수 있는 `GeneratorGAN`을
+# 돌려주고, 출력되는 줄은 어떻게 학습했는지 알려 줍니다. 샘플 열 개에는 여러 숫자가 섞여 나오며,
+# 어떤 숫자가 나올지는 고를 수 없습니다.
 
 # %% id="nb02-60" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
 if weights.available("gan"):
     pretrained_gan = weights.load_pretrained("gan")
-    print("loaded:", weights.read_manifest()["gan"].get("notes", ""))
+    print(weights.card_line("gan"))
     output = pretrained_gan(noise, training=False)
-    viz.sample_grid(output, rows=2, cols=5, title="pretrained GAN", size=1.5)
+    viz.sample_grid(output, rows=2, cols=5, title="pretrained GAN (Dropout 0.3 in D)", size=1.5)
     plt.show()
+    if viz.training_history("gan") is not None:
+        plt.show()
 else:
-    print("No pretrained GAN weights in this copy of the course yet. Train them with "
-          + weights.spec("gan").how_to_train + ".")
+    print(weights.unavailable_reason("gan"))
 
 # %% [markdown] id="nb02-61" lang="en"
 # ## 7. Training the cGAN
@@ -1081,50 +1091,70 @@ viz.sample_grid(output, rows=2, cols=5, title=f"ten samples of the digit {number
                 size=1.5)
 plt.show()
 
-# %% [markdown] id="nb02-74b"
+# %% [markdown] id="nb02-74b" lang="en"
 # ## 9. Which digits does each generator draw? Mode collapse in a histogram
 #
 # Ten samples are too few to judge a generator. Let the course's MNIST classifier
 # (`weights.load_pretrained("mnist-classifier")`, the one behind `python -m course_lib eval`)
 # read 1,000 samples of each pretrained generator and count the digits it sees. A generator
 # that has learned the whole data set draws each digit about 10 % of the time (the dashed
-# line). For the cGAN we ask for each digit 100 times, so its bars also show whether it
-# obeys the label.
+# line). Three generators: `gan-collapsed`, this notebook's recipe trained for 222 epochs and
+# kept as the worked example; `gan`, the same recipe with Dropout(0.3) in the discriminator;
+# and the cGAN, asked for each digit 100 times, so its bars also show whether it obeys.
 #
 # When a GAN's generator settles on the few kinds of digit that fool the discriminator best
 # and neglects the others, that is **mode collapse**. Nothing in the GAN loss prevents it:
 # the discriminator judges one image at a time, so a generator that draws only some digits,
 # well, is not punished for the digits it never draws. The cGAN cannot drop a digit: the
 # label asks for each one, and $D(x \mid y)$ rejects a wrong one.
-# (`course_lib.evaluation.sample_quality` computes the unconditional histogram.)
+# (`course_lib.evaluation.sample_quality` computes the unconditional histograms.)
+
+# %% [markdown] id="nb02-74b-ko" lang="ko"
+# ## 9. 각 생성자는 어떤 숫자를 그릴까? 히스토그램으로 보는 모드 붕괴
+#
+# 샘플 열 개로는 생성자를 판단하기에 너무 적습니다. 강의의 MNIST 분류기
+# (`weights.load_pretrained("mnist-classifier")`, `python -m course_lib eval`이 쓰는 것)에게 사전
+# 학습 생성자마다 샘플 1,000개를 읽히고, 어떤 숫자로 보이는지 세어 봅시다. 데이터 전체를 배운
+# 생성자라면 숫자마다 약 10 %씩 그립니다(점선). 생성자는 셋입니다. `gan-collapsed`는 이 노트북의
+# 레시피를 222 에포크 학습해 예시로 남겨 둔 것, `gan`은 같은 레시피에 판별자의 Dropout(0.3)만
+# 더한 것, 그리고 cGAN은 숫자마다 100번씩 요청했으므로 막대가 레이블을 잘 따르는지도 보여 줍니다.
+#
+# GAN의 생성자가 판별자를 가장 잘 속이는 몇 가지 숫자에 자리를 잡고 나머지를 외면하는 현상이
+# **모드 붕괴(mode collapse)** 입니다. GAN 손실에는 이를 막는 장치가 없습니다. 판별자는 이미지를
+# 한 장씩 판단하므로, 일부 숫자만 잘 그리는 생성자는 그리지 않는 숫자 때문에 벌을 받지 않습니다.
+# cGAN은 숫자를 빼먹을 수 없습니다. 레이블이 숫자마다 요구하고, $D(x \mid y)$가 틀린 숫자를
+# 거절하기 때문입니다. (조건 없는 히스토그램은 `course_lib.evaluation.sample_quality`가 계산합니다.)
 
 # %% id="nb02-74c" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
 from course_lib import evaluation
 
-if all(weights.available(name) for name in ("gan", "cgan", "mnist-classifier")):
+NEEDED = ("gan-collapsed", "gan", "cgan", "mnist-classifier")
+if all(weights.available(name) for name in NEEDED):
     classifier = weights.load_pretrained("mnist-classifier")
-    gan_counts = evaluation.sample_quality(weights.load_pretrained("gan"), classifier,
-                                           n=1000, seed=0)["class_histogram"]
+    panels = [(evaluation.sample_quality(weights.load_pretrained(name), classifier, n=1000,
+                                         seed=0)["class_histogram"], title)
+              for name, title in (("gan-collapsed", "gan-collapsed (seed recipe): 1,000"),
+                                  ("gan", "gan (Dropout 0.3 in D): 1,000"))]
     cgan_model = weights.load_pretrained("cgan")
     cgan_counts = np.zeros(10, dtype=int)
     for digit in range(10):  # ask for each digit 100 times; count what the classifier reads
         probs = evaluation.predict_probabilities(
             classifier, weights.sample_digits(cgan_model, 100, digit, seed=digit))
         cgan_counts += np.bincount(probs.argmax(axis=1), minlength=10)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharey=True)
-    for ax, counts, title in ((axes[0], gan_counts, "pretrained GAN: 1,000 samples"),
-                              (axes[1], cgan_counts, "pretrained cGAN: each digit asked 100×")):
+    panels.append((cgan_counts, "cGAN: each digit asked 100×"))
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), sharey=True)
+    for ax, (counts, title) in zip(axes, panels):
         ax.bar(range(10), counts)
         ax.axhline(100, color="0.3", ls="--", lw=1, label="balanced: 100 per digit")
         ax.set_xticks(range(10))
         ax.set_xlabel("digit the classifier reads")
-        ax.set_title(title)
+        ax.set_title(title, fontsize=10)
     axes[0].set_ylabel("samples")
     axes[0].legend()
     plt.show()
 else:
-    for name in ("gan", "cgan", "mnist-classifier"):
+    for name in NEEDED:
         if not weights.available(name):
             print(weights.unavailable_reason(name))
 
