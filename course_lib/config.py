@@ -62,11 +62,28 @@ def device_name() -> str:
     return f"GPU ({gpus[0].name})" if gpus else "CPU"
 
 
+def display_path(path: Path) -> str:
+    """`path` as a learner should read it in a notebook: relative to the course checkout or to
+    the home folder (`~/...`), or `$COURSE_DATA_DIR` for the folder that variable names; never
+    the executing machine's absolute layout (stored outputs travel to every reader)."""
+    path = Path(path).expanduser().resolve()
+    named = os.environ.get("COURSE_DATA_DIR")
+    if named and Path(named).expanduser().resolve() == path:
+        return "$COURSE_DATA_DIR"
+    for base, prefix in ((repo_root(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + path.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return f".../{path.name}"
+
+
 def describe() -> str:
     """One-paragraph report that every notebook prints in its setup cell."""
     d = data_dir()
+    missing = "" if d.exists() else "  (not there yet: datasets download on first use)"
     return (
         f"Mode:   {mode_name()}\n"
         f"Device: {device_name()}\n"
-        f"Data:   {d}{'' if d.exists() else '  (not there yet: datasets download on first use)'}"
+        f"Data:   {display_path(d)}{missing}"
     )

@@ -1060,13 +1060,13 @@ def load_mnist(split: str = "train", data_dir: PathLike | None = None, *, sample
             try:
                 if not _tfds_mnist_prepared():
                     _notice(f"preparing MNIST with tensorflow-datasets from the verified IDX files "
-                            f"in {root} (once; about 15 s on a CPU)")
+                            f"in {config.display_path(root)} (once; about 15 s on a CPU)")
                 return _tfds_load_mnist(split, manual_dir=root, download=True)
             except ImportError as exc:
                 if backend == "tfds":
                     raise
                 _notice(f"tensorflow-datasets unavailable ({exc}); reading the IDX files in "
-                        f"{root} directly instead")
+                        f"{config.display_path(root)} directly instead")
         return _as_mnist_dataset(*_idx_arrays(root, split))
     if backend == "idx":
         searched = [r / "mnist" for r in _search_roots(data_dir)]
@@ -1462,13 +1462,14 @@ def _derived_is_current(out_dir: Path, n_art: int) -> bool:
 def _derived_pairs(art_root: Path, art_files: list[str], out_dir: Path, split: str) -> list[str]:
     if not _derived_is_current(out_dir, len(art_files)):
         _notice(f"building DERIVED sketch->colour pairs from the {len(art_files)} artworks in "
-                f"{art_root} into {out_dir} (once; roughly 2 s per 100 images). They stand in for "
+                f"{config.display_path(art_root)} into {config.display_path(out_dir)} "
+                f"(once; roughly 2 s per 100 images). They stand in for "
                 f"the Kaggle Sketch2Pokemon set, which is not available here; the sketches are "
                 f"made by course_lib.data.make_sketch.")
         derive_pokemon_pairs(art_files, out_dir)
     else:
-        _notice(f"using DERIVED sketch->colour pairs from {out_dir} (made from Pokémon artwork by "
-                "make_sketch; not the Kaggle Sketch2Pokemon set).")
+        _notice(f"using DERIVED sketch->colour pairs from {config.display_path(out_dir)} "
+                "(made from Pokémon artwork by make_sketch; not the Kaggle Sketch2Pokemon set).")
     return _verified_files(DERIVED_NAME, out_dir, split, exact_counts=False)
 
 

@@ -245,9 +245,10 @@ def fit(
     restored = checkpoints.restore_newest_intact(ckpt, checkpoint_dir, model_name)
     manager = tf.train.CheckpointManager(ckpt, str(checkpoint_dir), max_to_keep=max_to_keep)
     if restored:
-        print(f"Resuming from step {int(step)} ({restored})", flush=True)
+        print(f"Resuming from step {int(step)} ({config.display_path(restored)})", flush=True)
     else:
-        print(f"Starting a new run; checkpoints go to {checkpoint_dir}", flush=True)
+        print(f"Starting a new run; checkpoints go to {config.display_path(checkpoint_dir)}",
+              flush=True)
     writer = tf.summary.create_file_writer(str(logdir)) if logdir else None
     history: dict[str, list] = {"step": []}
     start = int(step)
@@ -290,7 +291,8 @@ def fit(
         bar.close()
     if writer:
         writer.flush()
-    print(f"Finished at step {current}; latest checkpoint: {manager.latest_checkpoint}",
+    print(f"Finished at step {current}; latest checkpoint: "
+          f"{config.display_path(manager.latest_checkpoint)}",
           flush=True)
     return history
 

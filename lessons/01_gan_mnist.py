@@ -410,11 +410,17 @@ decision = discriminator(generated_image, training=False)
 print("decision:", decision.shape, "(one logit per image)")
 print(f"discriminator parameters: {discriminator.count_params():,}")
 
-# %% [markdown] id="nb01-17b"
+# %% [markdown] id="nb01-17b" lang="en"
 # ### Quizzes 01-q1 and 01-q2: count it yourself
 #
 # Two small computations about the discriminator's first layer. Work them out on paper
 # (or in a scratch cell), then write the number or the shape in the answer cell.
+
+# %% [markdown] id="nb01-17b-ko" lang="ko"
+# ### 퀴즈 01-q1과 01-q2: 직접 세어 보기
+#
+# 판별자의 첫 번째 층에 관한 작은 계산 두 가지입니다. 종이에(또는 연습용 셀에서) 풀어 본 다음, 답
+# 셀에 숫자나 모양(shape)을 적으세요.
 
 # %% id="nb01-17c"
 quiz.ask("01-q1")
@@ -533,9 +539,11 @@ disc_loss_fn = quiz.use_answer("01-ex1", discriminator_loss, losses.discriminato
 # of the lesson. Here is the library's code: the same two BCE terms.
 
 # %% [markdown] id="nb01-24-ko" lang="ko"
-# 과제를 끝내지 못해도 나머지 실습이 망가지지 않도록, 학습 단계에서는 강의 라이브러리에 있는 같은
-# 함수 `course_lib.losses.discriminator_loss`를 씁니다. 아래가 그 코드입니다. 똑같이 BCE 항 두 개로
-# 이루어져 있습니다.
+# 여러분이 작성한 손실이 바로 DCGAN을 학습시킵니다. 아래 학습 단계는 `disc_loss_fn`을 호출하는데,
+# 여러분의 `discriminator_loss`가 검사(check)를 통과하면 이것이 곧 그 함수입니다. 그 전까지는(바로
+# 위 셀이 어느 쪽인지 알려 줍니다) 강의 라이브러리의 사본인 `course_lib.losses.discriminator_loss`가
+# 대신 쓰이므로, 과제를 끝내지 못해도 나머지 실습이 망가지지 않습니다. 아래가 라이브러리의
+# 코드입니다. 똑같이 BCE 항 두 개로 이루어져 있습니다.
 
 # %% id="nb01-25" tags=["skip-grading", "reveals-answer"]
 import inspect
@@ -891,12 +899,19 @@ if weights.available("dcgan"):
 else:
     print(weights.unavailable_reason("dcgan"))
 
-# %% [markdown] id="nb01-43b"
+# %% [markdown] id="nb01-43b" lang="en"
 # And this is the run that made those weights: the two losses per epoch, and the same 16
 # noise vectors drawn at six moments of the 50 epochs (the shipped generator is the moving
 # average of the weights, which is why its digits above look smoother than the last frame).
 # The losses do not fall to zero and need not: each network's loss is the other's success,
 # so a healthy run keeps them in balance while the pictures improve.
+
+# %% [markdown] id="nb01-43b-ko" lang="ko"
+# 그리고 이것이 그 가중치를 만든 학습 기록입니다. 에포크마다의 두 손실, 그리고 같은 잡음 벡터
+# 16개를 50 에포크 중 여섯 시점에서 그린 그림입니다(배포된 생성자는 가중치의 이동 평균(moving
+# average)이라서, 위의 숫자들이 마지막 프레임보다 더 매끄러워 보입니다). 손실은 0으로 떨어지지
+# 않으며, 그럴 필요도 없습니다. 한 네트워크의 손실은 곧 다른 네트워크의 성공이므로, 건강한
+# 학습에서는 그림이 좋아지는 동안 두 손실이 균형을 유지합니다.
 
 # %% id="nb01-43c" tags=["skip-grading"]
 if viz.training_history("dcgan") is not None:

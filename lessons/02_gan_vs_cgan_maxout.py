@@ -461,11 +461,14 @@ class DiscriminatorGAN(Model):
 # layer), groups them into `pieces` candidates per unit, and keeps the maximum of each
 # group.
 #
-# The lesson's version differs from the paper in one detail, which we keep: its `Dense`
-# layer has a **ReLU** activation, so the pieces are $\max(0, w_j^\top x + b_j)$ rather
-# than linear. ReLU never changes which piece is largest, so this is the paper's maxout
-# followed by a ReLU: the output can no longer be negative (right panel). It also applies
-# Dropout(0.5) to the pieces before taking the maximum, as the paper does.
+# The lesson's version differs from the paper in two details, which we keep. First, its
+# `Dense` layer has a **ReLU** activation, so the pieces are $\max(0, w_j^\top x + b_j)$
+# rather than linear as in the paper. ReLU never changes which piece is largest, so this is
+# the paper's maxout followed by a ReLU: the output can no longer be negative (right panel).
+# Second, its dropout sits elsewhere. The paper applies dropout to the *inputs* of each
+# maxout layer (the mask multiplies $x$ before the weights do) and never drops the pieces
+# that go into the max; the lesson applies Dropout(0.5) to the ReLU'd pieces, after the
+# `Dense` layer and before the maximum (see `call` below).
 
 # %% [markdown] id="nb02-28-ko" lang="ko"
 # ### Maxout
@@ -483,10 +486,13 @@ class DiscriminatorGAN(Model):
 # 함수를 한꺼번에 계산하고(`Dense` 층 하나), 이를 유닛마다 `pieces`개의 후보로 묶은 뒤 묶음마다
 # 최댓값을 남깁니다.
 #
-# 이 강의의 구현은 논문과 한 가지가 다르며, 우리도 그대로 따릅니다. `Dense` 층에 **ReLU** 활성화가
-# 있어서 조각이 선형이 아니라 $\max(0, w_j^\top x + b_j)$입니다. ReLU는 어느 조각이 가장 큰지를
-# 바꾸지 않으므로, 이는 논문의 Maxout 뒤에 ReLU를 붙인 것과 같습니다. 그래서 출력은 음수가 될 수
-# 없습니다(오른쪽 그림). 또 논문처럼 최댓값을 구하기 전에 조각에 Dropout(0.5)을 적용합니다.
+# 이 강의의 구현은 논문과 두 가지가 다르며, 우리도 그대로 따릅니다. 첫째, `Dense` 층에 **ReLU**
+# 활성화가 있어서, 조각이 논문의 선형 함수와 달리 $\max(0, w_j^\top x + b_j)$입니다. ReLU는 어느
+# 조각이 가장 큰지를 바꾸지 않으므로, 이는 논문의 Maxout 뒤에 ReLU를 붙인 것과 같습니다. 그래서
+# 출력은 음수가 될 수 없습니다(오른쪽 그림). 둘째, 드롭아웃(dropout)의 위치가 다릅니다. 논문은 각
+# Maxout 층의 *입력*에 드롭아웃을 적용하고(가중치를 곱하기 전에 $x$에 마스크를 곱합니다), 최댓값에
+# 들어가는 조각은 떨어뜨리지 않습니다. 이 강의는 `Dense` 층 뒤, 최댓값을 구하기 전에 ReLU를 거친
+# 조각에 Dropout(0.5)을 적용합니다(아래 `call` 참고).
 
 # %% id="nb02-29" tags=["skip-grading"]
 xs = np.linspace(-3, 3, 301)
@@ -565,15 +571,18 @@ maxout_fn = quiz.use_answer("02-ex1", maxout, models.maxout, what="maxout")
 #   `training=True` (more on that in section 6).
 
 # %% [markdown] id="nb02-34-ko" lang="ko"
-# 이제 강의에서 작성한 층 자체를 봅시다(노트북의 나머지 부분은 여러분의 `maxout`이 아니라 이
-# 클래스를 쓰므로, 과제를 끝내지 못해도 실습이 망가지지 않습니다). 사용자 정의 층은 `layers.Layer`를
-# 상속하고, 모델처럼 `__init__`에서 하위 층을 만들어 `call`에서 씁니다.
+# 이제 층 자체를 봅시다. 이 층은 **여러분의** `maxout`으로 최댓값을 구하므로, 여러분의 과제가
+# 아래에서 학습하는 cGAN 판별자 안에 들어갑니다. 답이 없거나 검사(check)를 통과하지 못했다면(바로
+# 위 셀이 어느 쪽인지 알려 줍니다) 강의 라이브러리의 `models.maxout`이 대신 쓰이므로, 과제를 끝내지
+# 못해도 강의가 망가지지 않습니다. 사용자 정의 층은 `layers.Layer`를 상속하고, 모델처럼
+# `__init__`에서 하위 층을 만들어 `call`에서 씁니다.
 #
 # 중요한 점이 두 가지 있습니다.
 #
-# * `Reshape((-1, pieces, units))`는 `(N, units*pieces)`를 `(N, 1, pieces, units)`로 바꿉니다. `-1`
-#   때문에 길이 1인 축이 하나 더 생깁니다. 최댓값은 **조각** 축, 여기서는 축 2를 따라 구해야 하고,
-#   출력은 `(N, 1, units)`가 됩니다. 남는 축은 문제가 되지 않습니다. `Dense`와 `Concatenate`는
+# * 원래 강의는 `Reshape((-1, pieces, units))`로 조각을 묶었습니다. 이는 `(N, units*pieces)`를
+#   `(N, 1, pieces, units)`로 바꿉니다. `-1` 때문에 길이 1인 축이 하나 더 남고, 최댓값은 **조각**
+#   축(거기서는 축 2)을 따라 구하며, 출력은 `(N, 1, units)`가 됩니다. 우리 층도 이 출력 모양을
+#   유지합니다(`call`의 마지막 줄). 남는 축은 문제가 되지 않습니다. `Dense`와 `Concatenate`는
 #   마지막 축에서 동작하기 때문입니다.
 # * `call`은 `training`을 받아 드롭아웃에 넘깁니다. 드롭아웃은 `training=True`일 때만 무언가를
 #   떨어뜨립니다(6절에서 자세히 다룹니다).
@@ -642,12 +651,18 @@ q3_answer = quiz.sealed("e430fc65026b792002146c9cb695929ce308f23c4f27bf7f6f6c88d
 # %% id="nb02-41" tags=["check"] grade_id="02-q3"
 quiz.check("02-q3", q3_answer)
 
-# %% [markdown] id="nb02-41b"
+# %% [markdown] id="nb02-41b" lang="en"
 # ### Quiz 02-q4: count the parameters
 #
 # Widths are half the story; the other half is what each block costs. Compute this one
 # from the layer definitions above (the next cell prints only the whole discriminator's
 # count).
+
+# %% [markdown] id="nb02-41b-ko" lang="ko"
+# ### 퀴즈 02-q4: 파라미터 세기
+#
+# 너비는 이야기의 절반이고, 나머지 절반은 각 블록의 비용입니다. 위의 층 정의에서 이 값을 계산해
+# 보세요(다음 셀은 판별자 전체의 파라미터 수만 출력합니다).
 
 # %% id="nb02-41c"
 quiz.ask("02-q4")
@@ -1158,8 +1173,11 @@ else:
         if not weights.available(name):
             print(weights.unavailable_reason(name))
 
-# %% [markdown] id="nb02-74d"
+# %% [markdown] id="nb02-74d" lang="en"
 # ### Quiz 02-q5: read the histogram
+
+# %% [markdown] id="nb02-74d-ko" lang="ko"
+# ### 퀴즈 02-q5: 히스토그램 읽기
 
 # %% id="nb02-74e"
 quiz.ask("02-q5")

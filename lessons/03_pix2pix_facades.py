@@ -710,8 +710,9 @@ quiz.check("03-q4", q4_answer)
 # 로짓이 30×30이거나 이미지가 256×256이라고 가정하지 마세요. 채점 코드는 작은 텐서로 함수를
 # 호출합니다.
 #
-# 노트북의 나머지 부분은 같은 공식인 `course_lib.losses.pix2pix_generator_loss`로 학습하므로,
-# 여러분의 답이 어떤 상태이든 강의는 계속 실행됩니다.
+# 검사(check)를 통과하면 아래에서 생성자를 학습시키는 것은 여러분의 함수입니다(검사 다음 셀이 어느
+# 쪽인지 알려 줍니다). 그 전까지 노트북은 같은 공식인 `course_lib.losses.pix2pix_generator_loss`로
+# 학습하므로, 여러분의 답이 어떤 상태이든 강의는 계속 실행됩니다.
 
 # %% id="nb03-27"
 LAMBDA = 100
@@ -801,10 +802,15 @@ for n_down in range(1, 6):
     print(f"{n_down:>14} | {field:>4} x {field:<4} | {grid} x {grid}")
 
 
-# %% [markdown] id="nb03-31b"
+# %% [markdown] id="nb03-31b" lang="en"
 # ### Quiz 03-q5: a patch of another size
 #
 # Use the rule above (or the function) on a variant of the discriminator.
+
+# %% [markdown] id="nb03-31b-ko" lang="ko"
+# ### 퀴즈 03-q5: 다른 크기의 패치
+#
+# 위의 규칙(또는 함수)을 판별자의 변형 하나에 적용해 보세요.
 
 # %% id="nb03-31c"
 quiz.ask("03-q5")

@@ -316,8 +316,9 @@ plt.show()
 # 다시 `(sketch, colour)`로 나누면 됩니다. 함수는 무작위여야 하고(호출할 때마다 다른 결과), 두
 # 이미지의 정렬이 유지되어야 합니다.
 #
-# 아래 학습 파이프라인은 라이브러리의 `data.pokemon_augment`(같은 방법을 $[0, 255]$ 이미지에
-# 적용한 뒤 정규화)를 사용하므로, 여러분의 답이 어떤 상태이든 강의는 계속 실행됩니다.
+# 검사(check)를 통과하면 아래 학습 파이프라인이 적용하는 증강이 바로 여러분의 함수입니다(검사 다음
+# 셀이 어느 쪽인지 알려 줍니다). 그 전까지 파이프라인은 라이브러리의 `data.paired_augment`(같은
+# 방법)를 쓰므로, 여러분의 답이 어떤 상태이든 강의는 계속 실행됩니다.
 
 # %% id="nb04-14" tags=["answer"] grade_id="04-ex1-answer"
 def augment_pair(sketch, colour):
@@ -345,8 +346,11 @@ quiz.check_exercise("04-ex1", augment_pair)
 augment_fn = quiz.use_answer("04-ex1", augment_pair, data.paired_augment,
                              what="paired augmentation")
 
-# %% [markdown] id="nb04-15c"
+# %% [markdown] id="nb04-15c" lang="en"
 # ### Quiz 04-q2: which one breaks the pairs?
+
+# %% [markdown] id="nb04-15c-ko" lang="ko"
+# ### 퀴즈 04-q2: 쌍을 깨뜨리는 증강은?
 
 # %% id="nb04-15d"
 quiz.ask("04-q2")
@@ -372,10 +376,10 @@ quiz.check("04-q2", q2_answer)
 # %% [markdown] id="nb04-16-ko" lang="ko"
 # ### 학습 및 테스트 파이프라인
 #
-# `data.pokemon_dataset(files, training=True, batch_size)`는 파일을 읽고, 인코딩된 바이트를
-# 캐시하고, 섞은 다음, 모든 쌍에 `data.pokemon_augment`를 적용합니다(에포크마다 새로운 무작위
-# 선택). `training=False`이면 크기 조정과 정규화만 합니다. 네트워크가 보게 될 학습 예제 여덟
-# 개입니다(위는 스케치, 아래는 목표).
+# `data.pokemon_dataset(files, training=True, batch_size, augment=augment_fn)`은 파일을 읽고,
+# 인코딩된 바이트를 캐시하고, 섞고, 정규화한 다음, 모든 쌍에 `augment_fn`(여러분의 `augment_pair`
+# 또는 라이브러리의 함수)을 적용합니다(에포크마다 새로운 무작위 선택). `training=False`이면 크기
+# 조정과 정규화만 합니다. 네트워크가 보게 될 학습 예제 여덟 개입니다(위는 스케치, 아래는 목표).
 
 # %% id="nb04-17"
 # Batch 1, as in notebook 03: at inference each image is normalised by its own BatchNorm
@@ -477,11 +481,17 @@ encoded = EncoderBlock(64)(probe)
 print("EncoderBlock(64):", encoded.shape)
 print("DecoderBlock(64):", DecoderBlock(64)(encoded).shape)
 
-# %% [markdown] id="nb04-19b"
+# %% [markdown] id="nb04-19b" lang="en"
 # ### Quiz 04-q1: what a block costs
 #
 # The encoder's second block is `EncoderBlock(128)` on the first block's 64 channels.
 # Count its parameters from the definition above.
+
+# %% [markdown] id="nb04-19b-ko" lang="ko"
+# ### 퀴즈 04-q1: 블록 하나의 비용
+#
+# 인코더의 두 번째 블록은 첫 번째 블록의 64채널 출력을 받는 `EncoderBlock(128)`입니다. 위의 정의를
+# 보고 이 블록의 파라미터 수를 세어 보세요.
 
 # %% id="nb04-19c"
 quiz.ask("04-q1")

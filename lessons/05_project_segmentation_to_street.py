@@ -349,10 +349,16 @@ print("discriminator: 2 x", tuple(probe.shape), "->", tuple(patch_logits.shape))
 print(f"discriminator parameters: {n_params:,}",
       "✓ the Pix2Pix PatchGAN" if n_params == 2_770_433 else "✗ expected 2,770,433")
 
-# %% [markdown] id="nb05-14b"
+# %% [markdown] id="nb05-14b" lang="en"
 # ### Quiz 05-q2: the logit grid of a bigger photo
 #
 # The PatchGAN has no `Dense` layer, so the same layers accept any size divisible by 8.
+
+# %% [markdown] id="nb05-14b-ko" lang="ko"
+# ### 퀴즈 05-q2: 더 큰 사진의 로짓 격자
+#
+# 패치GAN에는 `Dense` 층이 없으므로, 같은 층들이 8로 나누어떨어지는 어떤 크기의 입력이든
+# 받아들입니다.
 
 # %% id="nb05-14c"
 quiz.ask("05-q2")
@@ -500,8 +506,10 @@ plt.show()
 #   \text{MSE} = \operatorname{mean}\,(\text{pred} - \text{target})^2 .$$
 #
 # (여기서 MAX = 2는 구간 $[-1, 1]$의 폭입니다.) L1은 낮을수록, PSNR은 높을수록 좋습니다(RMS 오차가
-# 절반이 될 때마다 약 6 dB씩 올라갑니다). 채점 셀 뒤의 셀들은 `course_lib.evaluation`을
-# 사용하므로, 여러분의 함수가 어떤 상태이든 노트북은 계속 실행됩니다.
+# 절반이 될 때마다 약 6 dB씩 올라갑니다). 프로젝트의 점수를 매기는 것은 여러분의 함수입니다.
+# 검사(check)를 통과하면 이 절의 지표(metrics) 표가 여러분의 함수로 계산되고(검사 다음 셀이 어느
+# 쪽인지 알려 줍니다), 그 전까지는 `course_lib.evaluation.l1_psnr`로 계산되므로, 여러분의 함수가
+# 어떤 상태이든 노트북은 계속 실행됩니다.
 
 # %% id="nb05-21" tags=["answer"] grade_id="05-ex1-answer"
 def image_metrics(pred, target):
@@ -524,10 +532,15 @@ quiz.check_exercise("05-ex1", image_metrics)
 metrics_fn = quiz.use_answer("05-ex1", image_metrics, evaluation.l1_psnr,
                              what="image metrics")
 
-# %% [markdown] id="nb05-22c"
+# %% [markdown] id="nb05-22c" lang="en"
 # ### Quiz 05-q1: PSNR by hand
 #
 # Before reading the table below, one number to get a feel for the decibels.
+
+# %% [markdown] id="nb05-22c-ko" lang="ko"
+# ### 퀴즈 05-q1: 손으로 계산하는 PSNR
+#
+# 아래 표를 읽기 전에, 데시벨 감각을 익히기 위해 숫자 하나를 계산해 봅시다.
 
 # %% id="nb05-22d"
 quiz.ask("05-q1")

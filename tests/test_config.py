@@ -28,3 +28,12 @@ def test_describe_reports_mode_device_and_data(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "nowhere"))
     text = config.describe()
     assert "FAST" in text and "Device:" in text and "not there yet" in text
+
+
+def test_display_path_never_shows_the_machines_layout(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    assert config.display_path(tmp_path / "data") == "$COURSE_DATA_DIR"
+    assert config.display_path(Path.home() / ".cache" / "x") == "~/.cache/x"
+    assert config.display_path(config.repo_root() / "runs" / "gan") == "runs/gan"
+    assert config.display_path(tmp_path / "elsewhere") == ".../elsewhere"
+    assert str(tmp_path) not in config.describe()
