@@ -87,3 +87,22 @@ def describe() -> str:
         f"Device: {device_name()}\n"
         f"Data:   {display_path(d)}{missing}"
     )
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow and look for a GPU with the process's stderr sent to /dev/null.
+
+    TensorFlow's C++ start-up lines (oneDNN notes; "failed call to cuInit" where there is no
+    GPU) are written before its log level applies and would clutter every notebook's stored
+    outputs. Python errors are unaffected: they still raise here.
+    """
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        import tensorflow as tf
+
+        tf.config.list_physical_devices("GPU")
+    finally:
+        os.dup2(saved, 2)
+        os.close(null)
+        os.close(saved)

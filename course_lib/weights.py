@@ -167,7 +167,7 @@ SHIPPED_SHA256: dict[str, str] = {
     "cgan": "58f6d730350686221d31f0c790a51f227ac98b6ea6debfa11902b9cfeed48d11",
     "dcgan": "c7f0177e8dde1282eb943a0efabdaf87a0801d2980a2c055fc2d0b856f558c5d",
     "facade-parser": "8d0390e3a56e3616d876793e944fb6cb57727f065a720d86d928e1163d194b6f",
-    "gan": "a5c7a61b86c47e8008d2a64fcb4040022bf535c48f7946b5730eff6fe698659c",
+    "gan": "9a29499de4fd6c40a2cc84fd6cc453dedbd92c38b8da49a25fe47770ed956f0c",
     "gan-collapsed": "b19f9552adca21ac98dbc51b2e14045596060010ca9d7445d9645f24055f1fac",
     "mnist-classifier": "0f8c8590f3716ccb287d3c4627888086b2267ec2a268e0e4b1697bed271cf26b",
     "pix2pix-cityscapes": "0b74fecb5d2311f24aba59f4165b01ba9c1e9ae6fe48da777b183878001c112d",

@@ -75,7 +75,9 @@ if importlib.util.find_spec("course_lib") is None:
     sys.path.insert(0, str(repo))
     importlib.invalidate_caches()
 import course_lib
+from course_lib import config
 
+config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
 print("course_lib", course_lib.__version__)
 
 # %% id="nb03-02"
@@ -1317,11 +1319,7 @@ print("saved", weights_path.name, f"({weights_path.stat().st_size / 1e6:.0f} MB)
 # NBVAL_IGNORE_OUTPUT
 if weights.available("pix2pix-facades"):
     pretrained = weights.load_pretrained("pix2pix-facades")
-    card = weights.read_manifest()["pix2pix-facades"]
-    trained = card.get("training", {})
-    print(f"pretrained generator: {trained.get('steps', '?')} training steps (the lesson "
-          f"plans {trained.get('steps_planned', 40_000)}), on {card.get('hardware')}")
-    print("test-split metrics from its model card:", card.get("metrics") or "not yet")
+    print(weights.card_line("pix2pix-facades"))  # how it was trained, what it scores
     inputs, targets, ours, theirs = [], [], [], []
     for i, (test_input, target) in enumerate(test_dataset.take(5)):
         inputs.append(test_input[0].numpy())

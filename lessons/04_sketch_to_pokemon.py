@@ -71,7 +71,9 @@ if importlib.util.find_spec("course_lib") is None:
     sys.path.insert(0, str(repo))
     importlib.invalidate_caches()
 import course_lib
+from course_lib import config
 
+config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
 print("course_lib", course_lib.__version__)
 
 # %% id="nb04-02"
