@@ -60,10 +60,17 @@ def _namespace(workdir: str, uid: int | None, expose: list[str]) -> str:
     _mount("--make-rprivate", "/")  # nothing below propagates back to the host
     _hide_private_parents(expose)
     work = os.open(workdir, os.O_PATH)
+    temporary = [tmp for tmp in ("/tmp", "/var/tmp", "/dev/shm") if os.path.isdir(tmp)]
+    # Exposed folders that live in a temporary folder (a course checkout cloned into /tmp,
+    # as CI may do) would vanish under the private tmpfs: keep a handle, bind them back.
+    kept = [(os.open(p, os.O_PATH), p) for p in expose
+            if any(p == tmp or p.startswith(tmp + "/") for tmp in temporary)]
     # Private temporary folders: the other jobs' folders (and the grader's) live in /tmp.
-    for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
-        if os.path.isdir(tmp):
-            _mount("-t", "tmpfs", "-o", "mode=1777,size=2g", "tmpfs", tmp)
+    for tmp in temporary:
+        _mount("-t", "tmpfs", "-o", "mode=1777,size=2g", "tmpfs", tmp)
+    for fd, path in kept:
+        _bind_fd(fd, path, readonly=True)
+        os.close(fd)
     _bind_fd(work, INSIDE, readonly=False)
     os.close(work)
     home = "/tmp/home"
