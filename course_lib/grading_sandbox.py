@@ -18,6 +18,7 @@ the policy built here:
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pwd
@@ -25,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -97,31 +99,68 @@ def _detect() -> Policy:
         "root; grade untrusted classes in a container (docs/GRADING.md)"])
 
 
+def _lock_dir() -> Path:
+    """Where uid locks live: root's /run/lock when writable, else the temporary folder."""
+    base = Path("/run/lock") if os.access("/run/lock", os.W_OK) else Path(tempfile.gettempdir())
+    folder = base / "course_lib-grading"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _try_lock(uid: int) -> int | None:
+    """An open fd holding the exclusive lock of `uid`, or None when another grader has it."""
+    fd = os.open(_lock_dir() / f"uid-{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
 class UidPool:
-    """Hands out one unused uid per running job; each is swept clean before reuse."""
+    """Hands out an unused sandbox uid per running job, at most `n` at once.
+
+    A uid is held through an exclusive lock on its file (`_lock_dir()`), so graders running at
+    the same time on one machine (two classes, two pools in one run) never share a uid and
+    never kill each other's kernels; the OS drops the lock if a grader dies. Each uid is swept
+    clean (`kill_uid`) before use.
+    """
 
     def __init__(self, n: int):
-        self._free: list[int] = []
-        uid = UID_BASE
-        while len(self._free) < n and uid < UID_BASE + UID_SPAN:
+        self._limit = n
+        self._candidates = []
+        for uid in range(UID_BASE, UID_BASE + UID_SPAN):
             try:
                 pwd.getpwuid(uid)  # taken by a real account: skip it
             except KeyError:
-                self._free.append(uid)
-            uid += 1
+                self._candidates.append(uid)
+        self._held: dict[int, int] = {}  # uid -> fd of its lock
         self._cond = threading.Condition()
+
+    def _lock_one(self) -> int | None:
+        for uid in self._candidates:
+            if uid not in self._held:
+                fd = _try_lock(uid)
+                if fd is not None:
+                    self._held[uid] = fd
+                    return uid
+        return None
 
     def acquire(self) -> int:
         with self._cond:
-            while not self._free:
-                self._cond.wait()
-            uid = self._free.pop(0)
+            uid = None
+            while uid is None:
+                if len(self._held) < self._limit:
+                    uid = self._lock_one()
+                if uid is None:  # all busy here, or held by other graders: wait and retry
+                    self._cond.wait(timeout=1.0)
         kill_uid(uid)  # leftovers of an earlier, killed run
         return uid
 
     def release(self, uid: int) -> None:
         with self._cond:
-            self._free.append(uid)
+            os.close(self._held.pop(uid))
             self._cond.notify()
 
 
