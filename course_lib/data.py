@@ -40,10 +40,12 @@ is the real photo (the target) and the RIGHT half the label map (the input), so
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import importlib
 import importlib.util
+import io
 import json
 import math
 import os
@@ -998,6 +1000,21 @@ def _tfds_data_dir() -> str | None:
     return os.environ.get("TFDS_DATA_DIR") or None
 
 
+@contextlib.contextmanager
+def _quiet_tfds():
+    """Keep tfds's progress lines and absl warnings (which print its cache folder's absolute
+    path) out of notebooks; course_lib's own notice says what is happening. Errors raise."""
+    from absl import logging as absl_logging
+
+    verbosity = absl_logging.get_verbosity()
+    absl_logging.set_verbosity(absl_logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        absl_logging.set_verbosity(verbosity)
+
+
 def _tfds_load_mnist(split: str, manual_dir: Path | None, download: bool):
     """`tfds.load("mnist", split)`; with `manual_dir`, tfds builds from the local IDX files.
 
@@ -1007,7 +1024,7 @@ def _tfds_load_mnist(split: str, manual_dir: Path | None, download: bool):
     """
     import tensorflow_datasets as tfds
 
-    with tempfile.TemporaryDirectory(prefix="course_lib-tfds-") as tmp:
+    with _quiet_tfds(), tempfile.TemporaryDirectory(prefix="course_lib-tfds-") as tmp:
         dl_config = tfds.download.DownloadConfig(
             manual_dir=str(manual_dir) if manual_dir is not None else None)
         return tfds.load("mnist", split=split, data_dir=_tfds_data_dir(), download=download,
@@ -1019,7 +1036,8 @@ def _tfds_mnist_prepared() -> bool:
     try:
         import tensorflow_datasets as tfds
 
-        return tfds.builder("mnist", data_dir=_tfds_data_dir()).is_prepared()
+        with _quiet_tfds():
+            return tfds.builder("mnist", data_dir=_tfds_data_dir()).is_prepared()
     except Exception:
         return False
 
