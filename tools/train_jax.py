@@ -23,7 +23,6 @@ half, so the learning rate always decays linearly to zero over the second half.
 from __future__ import annotations
 
 import argparse
-import gzip
 import inspect
 import json
 import os
@@ -41,6 +40,7 @@ import numpy as np  # noqa: E402
 import optax  # noqa: E402
 
 from course_lib import losses, models, weights  # noqa: E402
+from course_lib.data import read_idx  # noqa: E402
 
 # Full schedules: epochs over the training pairs (batch 1), epochs and batch size for MNIST.
 # Which half of a pair is the input comes from the registry (weights.INPUT_SIDE).
@@ -53,13 +53,6 @@ EVAL_SPLIT = {"pix2pix-facades": "val", "pix2pix-cityscapes": "val", "pix2pix-po
 # ------------------------------------------------------------------------------------------
 # Data (numpy on the host, then one upload)
 # ------------------------------------------------------------------------------------------
-
-def read_idx(path: Path) -> np.ndarray:
-    """A gzip IDX file (MNIST) -> uint8 array, (N, 28, 28) images or (N,) labels."""
-    raw = gzip.open(path, "rb").read()
-    dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3]))
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * raw[3]).reshape(dims)
-
 
 def read_pairs(files: list[Path], input_side: str) -> np.ndarray:
     """Side-by-side pair files -> uint8 (N, 2, 256, 256, 3): [:, 0] input, [:, 1] target."""
