@@ -8,6 +8,9 @@ no network. So, before any test or notebook kernel starts (kernels inherit this 
 * `COURSE_DATA_DIR` / `COURSE_WEIGHTS_DIR` are made absolute: nbval starts each kernel inside
   `notebooks/`, where a relative path such as `../shared/data` would point somewhere else.
 
+Tests that execute notebooks or train for minutes carry `@pytest.mark.slow` (nbval's notebook
+cells get it here), so `python -m pytest -m "not slow"` is the quick unit-test run.
+
 Tests that need a real dataset carry `@pytest.mark.needs_data("facades", ...)` and are skipped,
 with a reason naming the dataset and how to get it, when it is not on this machine. The notebook
 checks (nbval) compare outputs stored from runs on the real data, so a notebook whose datasets
@@ -54,6 +57,9 @@ def missing_data_reason(names: tuple[str, ...]) -> str | None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "needs_data(*names): skip unless these real datasets are on this machine")
+    config.addinivalue_line(
+        "markers", "slow: executes notebooks or trains for minutes; `pytest -m 'not slow'` "
+        "leaves these out (every nbval notebook cell counts as slow)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -63,6 +69,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             groups += [(name,) for name in mark.args]
         path = Path(str(getattr(item, "path", item.fspath)))
         if path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
             groups += NOTEBOOK_DATA.get(path.name, ())
         for names in groups:
             reason = missing_data_reason(names)
