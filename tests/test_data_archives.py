@@ -48,6 +48,60 @@ def test_import_refuses_unsafe_tar_members(tmp_path, kind, capsys):
     assert list(target.iterdir()) == []  # no dataset, no staging leftovers
 
 
+@pytest.fixture(params=["data_filter", "fallback"])
+def tar_checks(request, monkeypatch) -> str:
+    """Run a test with Python's tar 'data' filter, then as on an interpreter without it."""
+    if request.param == "data_filter":
+        if not hasattr(tarfile, "data_filter"):
+            pytest.skip("this Python has no tarfile.data_filter (PEP 706)")
+        calls = []
+        real = tarfile.data_filter
+        monkeypatch.setattr(tarfile, "data_filter",
+                            lambda member, dest: calls.append(member.name) or real(member, dest))
+        request.node.filter_calls = calls
+    else:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    return request.param
+
+
+def test_tar_escapes_are_refused_with_and_without_the_data_filter(tmp_path, tar_checks, request):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    escape = tarfile.TarInfo("facades/train/escape")
+    escape.type, escape.linkname = tarfile.SYMTYPE, "../../../outside/evil.txt"
+    archive = tar_with(tmp_path / "escapes.tar.gz", [
+        (tarfile.TarInfo("facades/train/1.jpg"), b"jpeg"),
+        (tarfile.TarInfo("facades/../../outside/evil.txt"), b"evil"),
+        (tarfile.TarInfo(str(outside / "abs.txt")), b"evil"),
+        (escape, None),
+    ])
+    dest = tmp_path / "dest" / "staging"
+    with pytest.raises(data.DataError) as err:
+        data.safe_extract(archive, dest)
+    refused = err.value.problems
+    assert [line.split("'")[1] for line in refused] == [
+        "facades/../../outside/evil.txt", str(outside / "abs.txt"), "facades/train/escape"]
+    assert refused[1].endswith("absolute path") and refused[2].endswith("symbolic link")
+    if tar_checks == "data_filter":  # the '..' escape is the filter's finding, in its words
+        assert "outside the destination" in refused[0]
+        assert "facades/../../outside/evil.txt" in request.node.filter_calls
+    else:
+        assert refused[0].endswith("'..' in path")
+    assert list(outside.iterdir()) == [] and not dest.exists()  # nothing written anywhere
+
+
+def test_a_clean_tar_extracts_with_and_without_the_data_filter(tmp_path, tar_checks):
+    archive = tar_with(tmp_path / "ok.tar.gz", [
+        (tarfile.TarInfo("facades/train/1.jpg"), b"jpeg"),
+        (tarfile.TarInfo("facades/test/2.jpg"), b"jpg2"),
+    ])
+    data.safe_extract(archive, tmp_path / "dest", max_bytes=8, max_files=2)
+    assert (tmp_path / "dest" / "facades" / "train" / "1.jpg").read_bytes() == b"jpeg"
+    assert (tmp_path / "dest" / "facades" / "test" / "2.jpg").read_bytes() == b"jpg2"
+    with pytest.raises(data.DataError, match="it would extract to 8 bytes"):
+        data.safe_extract(archive, tmp_path / "capped", max_bytes=7)
+
+
 @pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlink"])
 def test_import_refuses_unsafe_zip_members(tmp_path, kind):
     archive = tmp_path / f"{kind}.zip"

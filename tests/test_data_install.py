@@ -21,6 +21,7 @@ from tests.data_helpers import (
 )
 
 
+@pytest.mark.slow  # about 7 s: two tar.gz of the 606 facades files
 @needs_mirror
 def test_import_good_archive_and_refuse_a_corrupt_one(tmp_path, capsys):
     source = tmp_path / "src"

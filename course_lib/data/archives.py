@@ -57,9 +57,10 @@ class _Budget:
         self.bytes = self.files = 0
 
     def _refuse(self, what: str) -> DataError:
-        return DataError(f"{self.archive}: refused: {what} (a cap of {self.max_bytes:,} bytes "
-                         f"and {self.max_files:,} files for this dataset, from its manifest); "
-                         "nothing was installed")
+        limits = ((self.max_bytes, "bytes"), (self.max_files, "files"))
+        caps = " and ".join(f"{cap:,} {unit}" for cap, unit in limits if cap is not None)
+        return DataError(f"{self.archive}: refused: {what} (a cap of {caps} for this dataset, "
+                         "from its manifest); nothing was installed")
 
     def declare(self, total_bytes: int, n_files: int) -> None:
         """Refuse at once when the archive's own listing already exceeds the cap."""
@@ -84,9 +85,10 @@ def safe_extract(archive: PathLike, dest: PathLike, max_bytes: int | None = None
     """Extract a .tar(.gz|.bz2|.xz)/.tgz/.zip archive into `dest`, refusing anything unsafe.
 
     Every member is checked before a single byte is written, and the archive is refused as a
-    whole (DataError naming each bad member) if any member has an absolute path, a `..`
-    component, is a symbolic or hard link, or is a device, FIFO or other special file (for tar,
-    Python's own `tarfile.data_filter` vets each member too). Only regular files and folders
+    whole (DataError naming each bad member) if any member has an absolute path or a path that
+    leaves `dest`, is a symbolic or hard link, or is a device, FIFO or other special file (for
+    tar, through Python's 'data' filter where the interpreter has it, see
+    `_tar_member_problem`). Only regular files and folders
     are then written, always below `dest`. `max_bytes` / `max_files` cap the extracted total,
     checked against the archive's listing first and then while writing (DataError; the caller
     removes `dest`).
@@ -110,11 +112,25 @@ def _inside(dest: Path, name: str, archive: Path) -> Path:
     return target
 
 
-def _tar_filter_problem(member: tarfile.TarInfo, dest: Path) -> str | None:
-    """What Python's tar 'data' filter (PEP 706) objects to in `member`, or None."""
-    data_filter = getattr(tarfile, "data_filter", None)  # 3.12, and 3.8.17+/3.11.4+ backports
+def _tar_member_problem(member: tarfile.TarInfo, dest: Path) -> str | None:
+    """Why tar `member` must not be extracted into `dest`, or None.
+
+    Links of any kind are refused outright (a dataset is regular files and folders; Python's
+    filter would let links that stay inside `dest` through), and so is a leading `/` (the
+    filter would strip it and extract the member elsewhere than it says). The rest, paths that
+    leave `dest` and device/FIFO files, is Python's tar 'data' filter (PEP 706: 3.12, and the
+    3.10.12+/3.11.4+ backports); on interpreters without it, the same checks by hand.
+    """
+    if member.issym():
+        return "symbolic link"
+    if member.islnk():
+        return "hard link"
+    if member.name.startswith(("/", "\\")):
+        return "absolute path"
+    data_filter = getattr(tarfile, "data_filter", None)
     if data_filter is None:
-        return None
+        return _unsafe_name(member.name) or (
+            None if member.isfile() or member.isdir() else "device or special file")
     try:
         data_filter(member, str(dest))
     except tarfile.FilterError as exc:
@@ -124,39 +140,43 @@ def _tar_filter_problem(member: tarfile.TarInfo, dest: Path) -> str | None:
 
 def _extract_members(archive: Path, dest: Path, budget: _Budget) -> None:
     """safe_extract's body: vet every member first, then write regular files and folders."""
-    refused: list[str] = []
     if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf:
-            infos = zf.infolist()
-            for info in infos:
-                kind = (info.external_attr >> 16) & 0o170000  # Unix file type, when recorded
-                why = _unsafe_name(info.filename) or (
-                    "symbolic link" if kind == stat.S_IFLNK else
-                    "special file" if kind not in (0, stat.S_IFREG, stat.S_IFDIR) else None)
-                if why:
-                    refused.append(f"{archive.name}: refused member '{info.filename}': {why}")
-            if refused:
-                raise DataError(f"{archive}: unsafe archive, nothing was extracted:", refused)
-            files = [i for i in infos if not i.is_dir()]
-            budget.declare(sum(i.file_size for i in files), len(files))
-            for info in infos:
-                target = _inside(dest, info.filename, archive)
-                if info.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(target, "wb") as out:
-                    budget.copy(src, out)
-        return
+        _extract_zip(archive, dest, budget)
+    else:
+        _extract_tar(archive, dest, budget)
 
+
+def _extract_zip(archive: Path, dest: Path, budget: _Budget) -> None:
+    refused: list[str] = []
+    with zipfile.ZipFile(archive) as zf:
+        infos = zf.infolist()
+        for info in infos:
+            kind = (info.external_attr >> 16) & 0o170000  # Unix file type, when recorded
+            why = _unsafe_name(info.filename) or (
+                "symbolic link" if kind == stat.S_IFLNK else
+                "special file" if kind not in (0, stat.S_IFREG, stat.S_IFDIR) else None)
+            if why:
+                refused.append(f"{archive.name}: refused member '{info.filename}': {why}")
+        if refused:
+            raise DataError(f"{archive}: unsafe archive, nothing was extracted:", refused)
+        files = [i for i in infos if not i.is_dir()]
+        budget.declare(sum(i.file_size for i in files), len(files))
+        for info in infos:
+            target = _inside(dest, info.filename, archive)
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as out:
+                budget.copy(src, out)
+
+
+def _extract_tar(archive: Path, dest: Path, budget: _Budget) -> None:
+    refused: list[str] = []
     with tarfile.open(archive, "r:*") as tar:
         members = tar.getmembers()
         for m in members:
-            why = _unsafe_name(m.name) or (
-                "symbolic link" if m.issym() else
-                "hard link" if m.islnk() else
-                "device or special file" if not (m.isfile() or m.isdir()) else None
-            ) or _tar_filter_problem(m, dest)
+            why = _tar_member_problem(m, dest)
             if why:
                 refused.append(f"{archive.name}: refused member '{m.name}': {why}")
         if refused:
@@ -170,6 +190,7 @@ def _extract_members(archive: Path, dest: Path, budget: _Budget) -> None:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             src = tar.extractfile(m)
-            assert src is not None  # regular file, checked above
+            if src is None:  # cannot happen after the vetting above; never write a non-file
+                raise DataError(f"{archive.name}: refused member '{m.name}': not a regular file")
             with src, open(target, "wb") as out:
                 budget.copy(src, out)
