@@ -126,7 +126,7 @@ def clean_stale_staging(data_dir: PathLike, remove: bool = True) -> list[str]:
             if not final.exists() and remove:
                 folder.rename(final)
                 notes.append(f"restored {final} from {folder.name}, left by an import that "
-                                "was killed while swapping datasets")
+                             "was killed while swapping datasets")
                 continue
             action = "removed" if remove else "found"
         else:
@@ -139,7 +139,7 @@ def clean_stale_staging(data_dir: PathLike, remove: bool = True) -> list[str]:
                     continue  # another import may have just created it
             elif marker.get("host") != socket.gethostname():
                 notes.append(f"{folder}: staging folder of an import on host "
-                                f"{marker.get('host')} (pid {marker.get('pid')}); not touched")
+                             f"{marker.get('host')} (pid {marker.get('pid')}); not touched")
                 continue
             elif _pid_alive(int(marker.get("pid", -1))):
                 continue  # an import running right now
@@ -150,7 +150,7 @@ def clean_stale_staging(data_dir: PathLike, remove: bool = True) -> list[str]:
             if folder.exists():
                 action = "could not remove"
         notes.append(f"{action} {folder} ({size / 1e6:,.1f} MB), left by an import of {name} "
-                        "that was killed")
+                     "that was killed")
     return notes
 
 

@@ -59,9 +59,9 @@ def read_idx(path: PathLike) -> np.ndarray:
 
 def _mnist_sample_arrays(why: str) -> tuple[np.ndarray, np.ndarray]:
     notice(f"using the EMBEDDED MNIST SAMPLE (40 digits, 4 per class) {why}. It is only "
-            "enough to check that code runs, not to train a useful GAN. For the real data: "
-            "go online, or set COURSE_DATA_DIR to a folder with mnist/*.gz, or run "
-            "`python -m course_lib data import mnist ARCHIVE`.")
+           "enough to check that code runs, not to train a useful GAN. For the real data: "
+           "go online, or set COURSE_DATA_DIR to a folder with mnist/*.gz, or run "
+           "`python -m course_lib data import mnist ARCHIVE`.")
     with np.load(MNIST_SAMPLE, allow_pickle=False) as z:
         return z["images"], z["labels"]
 
@@ -161,13 +161,13 @@ def load_mnist(split: str = "train", data_dir: PathLike | None = None, *, sample
             try:
                 if not _tfds_mnist_prepared():
                     notice(f"preparing MNIST with tensorflow-datasets from the verified IDX files "
-                            f"in {config.display_path(root)} (once; about 15 s on a CPU)")
+                           f"in {config.display_path(root)} (once; about 15 s on a CPU)")
                 return _tfds_load_mnist(split, manual_dir=root, download=True)
             except ImportError as exc:
                 if backend == "tfds":
                     raise
                 notice(f"tensorflow-datasets unavailable ({exc}); reading the IDX files in "
-                        f"{config.display_path(root)} directly instead")
+                       f"{config.display_path(root)} directly instead")
         return _as_mnist_dataset(*_idx_arrays(root, split))
     if backend == "idx":
         searched = [r / "mnist" for r in search_roots(data_dir)]

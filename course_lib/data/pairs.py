@@ -131,7 +131,7 @@ def _sample_files(name: str, split: str) -> list[str]:
         raise DataError(f"the embedded {name} sample has the splits {', '.join(splits)}, "
                         f"not {split!r}")
     notice(f"using the EMBEDDED {name.upper()} SAMPLE ({split}): a handful of pairs, enough to "
-            "run the code, not to train.")
+           "run the code, not to train.")
     return verified_files(name, root, split, exact_counts=False)
 
 

@@ -159,14 +159,14 @@ def _derived_is_current(out_dir: Path, n_art: int) -> bool:
 def _derived_pairs(art_root: Path, art_files: list[str], out_dir: Path, split: str) -> list[str]:
     if not _derived_is_current(out_dir, len(art_files)):
         notice(f"building DERIVED sketch->colour pairs from the {len(art_files)} artworks in "
-                f"{config.display_path(art_root)} into {config.display_path(out_dir)} "
-                f"(once; roughly 2 s per 100 images). They stand in for "
-                f"the Kaggle Sketch2Pokemon set, which is not available here; the sketches are "
-                f"made by course_lib.data.make_sketch.")
+               f"{config.display_path(art_root)} into {config.display_path(out_dir)} "
+               f"(once; roughly 2 s per 100 images). They stand in for "
+               f"the Kaggle Sketch2Pokemon set, which is not available here; the sketches are "
+               f"made by course_lib.data.make_sketch.")
         derive_pokemon_pairs(art_files, out_dir)
     else:
         notice(f"using DERIVED sketch->colour pairs from {config.display_path(out_dir)} "
-                "(made from Pokémon artwork by make_sketch; not the Kaggle Sketch2Pokemon set).")
+               "(made from Pokémon artwork by make_sketch; not the Kaggle Sketch2Pokemon set).")
     return verified_files(DERIVED_NAME, out_dir, split, exact_counts=False)
 
 
@@ -194,7 +194,7 @@ def pokemon_pairs_files(split: str = "train", data_dir: PathLike | None = None, 
     if real is None and download and importlib.util.find_spec("kagglehub") is not None:
         try:
             real = install_tree("sketch2pokemon", fetch_kaggle(SKETCH2POKEMON_KAGGLE),
-                                 install_parent(data_dir))
+                                install_parent(data_dir))
         except Exception as exc:
             notice(f"could not fetch Sketch2Pokemon with kagglehub ({exc})")
     if real is not None:
@@ -203,7 +203,7 @@ def pokemon_pairs_files(split: str = "train", data_dir: PathLike | None = None, 
     art_root = find_local("pokemon_art", data_dir)
     if art_root is None:
         searched = [r / n for r in search_roots(data_dir) for n in ("sketch2pokemon",
-                                                                     "pokemon_art")]
+                                                                    "pokemon_art")]
         raise DataError(missing_message(DATASETS["sketch2pokemon"], searched)
                         + "\nAlternatively provide pokemon_art/*.png to build derived pairs: "
                         + DATASETS["pokemon_art"].how_to_get)

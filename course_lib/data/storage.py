@@ -26,6 +26,7 @@ MNIST_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
+DERIVED_NAME = "sketch2pokemon_derived"  # built from pokemon_art by course_lib.data.sketches
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,13 @@ DATASETS: dict[str, DatasetSpec] = {
         how_to_get="download the Kaggle 'Pokemon Images Dataset' (kvpratama/pokemon-images-"
                    "dataset) and import its zip; the PNG folder is found inside.",
     ),
-    "sketch2pokemon_derived": DatasetSpec(
-        "sketch2pokemon_derived", splits={"train": (), "test": ()}, extensions=(".png",),
-        layout="sketch2pokemon_derived/{train,test}/NAME.png (made by course_lib)",
+    DERIVED_NAME: DatasetSpec(
+        DERIVED_NAME, splits={"train": (), "test": ()}, extensions=(".png",),
+        layout=f"{DERIVED_NAME}/{{train,test}}/NAME.png (made by course_lib)",
         how_to_get="built automatically from pokemon_art by pokemon_pairs_files().",
     ),
 }
 IMPORTABLE = ("mnist", "facades", "cityscapes", "sketch2pokemon", "pokemon_art")
-
-DERIVED_NAME = "sketch2pokemon_derived"  # built by course_lib.data.sketches
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # course_lib/
 SAMPLE_DIR = PACKAGE_DIR / "sample_data"
