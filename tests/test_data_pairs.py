@@ -48,15 +48,20 @@ def test_resize_crop_normalize():
 
 
 def _find_window(out: np.ndarray, big: np.ndarray) -> tuple[int, int, bool]:
-    """Offset and mirroring of a 256 crop inside the 286 image (exact equality)."""
+    """Offset and mirroring of a 256 crop inside the 286 image (exact equality).
+
+    Candidates are the places where the crop's first row matches (all found at once with a
+    sliding window), then each candidate is compared whole.
+    """
     size = out.shape[0]
     for flip in (False, True):
         src = big[:, ::-1] if flip else big
-        for dy in range(big.shape[0] - size + 1):
-            for dx in range(big.shape[1] - size + 1):
-                if np.array_equal(src[dy, dx:dx + size], out[0]) and \
-                        np.array_equal(src[dy:dy + size, dx:dx + size], out):
-                    return dy, dx, flip
+        rows = np.lib.stride_tricks.sliding_window_view(src[: big.shape[0] - size + 1], size,
+                                                        axis=1)  # (dy, dx, C, size)
+        first_row_matches = (rows == out[0].T).all(axis=(2, 3))
+        for dy, dx in zip(*np.nonzero(first_row_matches)):
+            if np.array_equal(src[dy:dy + size, dx:dx + size], out):
+                return int(dy), int(dx), flip
     raise AssertionError("output is not a crop of the resized image")
 
 
