@@ -12,6 +12,7 @@ import tarfile
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 from course_lib.data.errors import DataError
 from course_lib.data.storage import PathLike, load_manifest
@@ -69,7 +70,7 @@ class _Budget:
         if self.max_bytes is not None and total_bytes > self.max_bytes:
             raise self._refuse(f"it would extract to {total_bytes:,} bytes")
 
-    def copy(self, src, out) -> None:
+    def copy(self, src: IO[bytes], out: IO[bytes]) -> None:
         self.files += 1
         if self.max_files is not None and self.files > self.max_files:
             raise self._refuse(f"more than {self.max_files:,} files")

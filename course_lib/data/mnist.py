@@ -131,7 +131,7 @@ def _as_mnist_dataset(images: np.ndarray, labels: np.ndarray):
 
 
 def load_mnist(split: str = "train", data_dir: PathLike | None = None, *, sample: bool = False,
-               backend: str = "auto"):
+               backend: str = "auto") -> tf.data.Dataset:
     """MNIST as `tfds.load("mnist", split=split)` gives it.
 
     Elements are dicts `{"image": uint8 (28, 28, 1) in [0, 255], "label": int64 ()}`.
@@ -208,7 +208,7 @@ def load_mnist_arrays(split: str = "train", data_dir: PathLike | None = None, *,
     return np.concatenate(images), np.concatenate(labels).astype(np.int64)
 
 
-def gan_preprocessing(example: dict):
+def gan_preprocessing(example: dict) -> tf.Tensor:
     """MNIST element (or batch) -> float32 image(s) scaled from [0, 255] to [-1, 1].
 
     (28, 28, 1) uint8 -> (28, 28, 1) float32; works the same on a batch (B, 28, 28, 1).
@@ -217,7 +217,7 @@ def gan_preprocessing(example: dict):
     return to_signed(example["image"])
 
 
-def cgan_preprocessing(example: dict):
+def cgan_preprocessing(example: dict) -> tuple[tf.Tensor, tf.Tensor]:
     """MNIST element (or batch) -> (image float32 in [-1, 1], one-hot label float32 (10,))."""
     return gan_preprocessing(example), tf.one_hot(example["label"], 10, dtype=tf.float32)
 
@@ -242,7 +242,8 @@ def _mnist_elements(split: str, data_dir: PathLike | None, sample: bool, limit: 
 
 def mnist_gan_dataset(batch_size: int = 128, shuffle: int = 1000, limit: int | None = None, *,
                       split: str = "train", data_dir: PathLike | None = None,
-                      sample: bool = False, drop_remainder: bool = False):
+                      sample: bool = False,
+                      drop_remainder: bool = False) -> tf.data.Dataset:
     """Batches of float32 images (B, 28, 28, 1) in [-1, 1] for the unconditional GAN (lesson 02).
 
     Same result as the lesson's `mnist.map(gan_preprocessing).shuffle(1000).batch(128)`, but
@@ -257,7 +258,8 @@ def mnist_gan_dataset(batch_size: int = 128, shuffle: int = 1000, limit: int | N
 
 def mnist_cgan_dataset(batch_size: int = 128, shuffle: int = 100, limit: int | None = None, *,
                        split: str = "train", data_dir: PathLike | None = None,
-                       sample: bool = False, drop_remainder: bool = False):
+                       sample: bool = False,
+                       drop_remainder: bool = False) -> tf.data.Dataset:
     """Batches of (images (B, 28, 28, 1) in [-1, 1], one-hot labels (B, 10)) for the cGAN.
 
     The lesson's `mnist.map(cgan_preprocessing).shuffle(100).batch(128)`.
@@ -270,7 +272,7 @@ def mnist_cgan_dataset(batch_size: int = 128, shuffle: int = 100, limit: int | N
 
 def mnist_dcgan_dataset(batch_size: int = 256, shuffle: int = 60000, limit: int | None = None, *,
                         data_dir: PathLike | None = None, sample: bool = False,
-                        drop_remainder: bool = False):
+                        drop_remainder: bool = False) -> tf.data.Dataset:
     """Batches of float32 images (B, 28, 28, 1) in [-1, 1] for the DCGAN (lesson 01).
 
     As in the DCGAN lesson, the training images are taken as arrays and shuffled with a buffer

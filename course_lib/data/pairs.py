@@ -23,7 +23,7 @@ JITTER_SIZE = 286  # resize target before the random 256 crop ("random jitter" i
 BUFFER_SIZE = 400  # facades training set size: shuffle over all of it
 
 
-def decode_pair(raw, input_side: str = "right"):
+def decode_pair(raw: tf.Tensor, input_side: str = "right") -> tuple[tf.Tensor, tf.Tensor]:
     """Encoded JPEG/PNG bytes of a side-by-side pair -> (input_image, real_image).
 
     Both float32 (H, W/2, 3) in [0, 255]; for the 512x256 files, (256, 256, 3) each.
@@ -33,7 +33,7 @@ def decode_pair(raw, input_side: str = "right"):
     return tf.cast(input_image, tf.float32), tf.cast(real_image, tf.float32)
 
 
-def load(path, input_side: str = "right"):
+def load(path: PathLike | tf.Tensor, input_side: str = "right") -> tuple[tf.Tensor, tf.Tensor]:
     """Read a pair file and split it into (input_image, real_image), float32 in [0, 255].
 
     Facades and cityscapes (default, `input_side="right"`): the LEFT half is the real photo
@@ -43,14 +43,16 @@ def load(path, input_side: str = "right"):
     return decode_pair(tf.io.read_file(path), input_side)
 
 
-def resize(input_image, real_image, height: int, width: int):
+def resize(input_image: tf.Tensor, real_image: tf.Tensor, height: int,
+           width: int) -> tuple[tf.Tensor, tf.Tensor]:
     """Resize both images to (height, width) with nearest neighbour (keeps label colours exact)."""
     nearest = tf.image.ResizeMethod.NEAREST_NEIGHBOR
     return (tf.image.resize(input_image, [height, width], method=nearest),
             tf.image.resize(real_image, [height, width], method=nearest))
 
 
-def random_crop(input_image, real_image, height: int = IMG_HEIGHT, width: int = IMG_WIDTH):
+def random_crop(input_image: tf.Tensor, real_image: tf.Tensor, height: int = IMG_HEIGHT,
+                width: int = IMG_WIDTH) -> tuple[tf.Tensor, tf.Tensor]:
     """Crop the same random (height, width) window from both images.
 
     Stacking the pair into one (2, H, W, 3) tensor and cropping once guarantees that the input
@@ -61,12 +63,12 @@ def random_crop(input_image, real_image, height: int = IMG_HEIGHT, width: int = 
     return cropped[0], cropped[1]
 
 
-def normalize(input_image, real_image):
+def normalize(input_image: tf.Tensor, real_image: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """[0, 255] -> [-1, 1] for both images (the generator ends in tanh)."""
     return to_signed(input_image), to_signed(real_image)
 
 
-def random_jitter(input_image, real_image):
+def random_jitter(input_image: tf.Tensor, real_image: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """Pix2Pix augmentation: resize to 286x286, random 256x256 crop, 50% left-right mirror.
 
     Input and output are float32 (H, W, 3) pairs; the output is (256, 256, 3) each, and the
@@ -80,14 +82,16 @@ def random_jitter(input_image, real_image):
     return input_image, real_image
 
 
-def load_image_train(path, input_side: str = "right"):
+def load_image_train(path: PathLike | tf.Tensor,
+                     input_side: str = "right") -> tuple[tf.Tensor, tf.Tensor]:
     """Training example: load -> random_jitter -> normalize. (256, 256, 3) pair in [-1, 1]."""
     input_image, real_image = load(path, input_side)
     input_image, real_image = random_jitter(input_image, real_image)
     return normalize(input_image, real_image)
 
 
-def load_image_test(path, input_side: str = "right"):
+def load_image_test(path: PathLike | tf.Tensor,
+                    input_side: str = "right") -> tuple[tf.Tensor, tf.Tensor]:
     """Test example: load -> resize to 256x256 -> normalize. Deterministic, no augmentation."""
     input_image, real_image = load(path, input_side)
     input_image, real_image = resize(input_image, real_image, IMG_HEIGHT, IMG_WIDTH)
@@ -96,7 +100,7 @@ def load_image_test(path, input_side: str = "right"):
 
 def pix2pix_dataset(files: Sequence[PathLike], training: bool, batch_size: int = 1,
                     shuffle: int = BUFFER_SIZE, input_side: str = "right",
-                    limit: int | None = None):
+                    limit: int | None = None) -> tf.data.Dataset:
     """tf.data pipeline of (input, target) batches, each float32 (B, 256, 256, 3) in [-1, 1].
 
     training=True: shuffled, with random jitter (a fresh crop/mirror every epoch);
@@ -113,7 +117,7 @@ def pix2pix_dataset(files: Sequence[PathLike], training: bool, batch_size: int =
         # cheap, and the jitter must run after the cache to differ between epochs.
         ds = ds.map(tf.io.read_file).cache().shuffle(shuffle)
 
-        def train_example(raw):
+        def train_example(raw: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
             input_image, real_image = decode_pair(raw, input_side)
             return normalize(*random_jitter(input_image, real_image))
 

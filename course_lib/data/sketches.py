@@ -12,7 +12,7 @@ import json
 import math
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -215,7 +215,7 @@ def pokemon_pairs_files(split: str = "train", data_dir: PathLike | None = None, 
 POKEMON_PAD = 30  # pixels added on each side before the random crop back to 256
 
 
-def pokemon_augment(input_image, target_image):
+def pokemon_augment(input_image: tf.Tensor, target_image: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """Lesson 04 augmentation of a (sketch, colour) pair, then scaling to [-1, 1].
 
     Args: two float32 (256, 256, 3) images in [0, 255].
@@ -239,7 +239,7 @@ def pokemon_augment(input_image, target_image):
     return normalize(out[..., :3], out[..., 3:])
 
 
-def paired_augment(sketch, colour):
+def paired_augment(sketch: tf.Tensor, colour: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """`pokemon_augment`'s geometry for a pair already in [-1, 1], which it keeps as it is.
 
     The reference answer of exercise 04-ex1 (`augment_pair`), which notebook 04 falls back on:
@@ -261,7 +261,9 @@ def paired_augment(sketch, colour):
 
 def pokemon_dataset(files: Sequence[PathLike], training: bool, batch_size: int = 4,
                     shuffle: int | None = None, input_side: str = "left",
-                    limit: int | None = None, augment=None):
+                    limit: int | None = None,
+                    augment: Callable[[tf.Tensor, tf.Tensor], tuple] | None = None,
+                    ) -> tf.data.Dataset:
     """tf.data pipeline of (sketch, colour) batches, float32 (B, 256, 256, 3) in [-1, 1].
 
     training=True: shuffled (buffer = number of files unless given) with `pokemon_augment`,
@@ -277,7 +279,7 @@ def pokemon_dataset(files: Sequence[PathLike], training: bool, batch_size: int =
     if training:
         ds = ds.map(tf.io.read_file).cache().shuffle(shuffle or len(paths))
 
-        def train_example(raw):
+        def train_example(raw: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
             sketch, colour = decode_pair(raw, input_side)
             sketch, colour = resize(sketch, colour, IMG_HEIGHT, IMG_WIDTH)
             if augment is None:
