@@ -1,9 +1,8 @@
 """Pix2Pix pairs (notebooks 03, 05): reading side-by-side pair files, the lesson's preprocessing
 and augmentation, the tf.data pipeline, and the verified facades / cityscapes file lists.
 
-Pair files are 512 wide x 256 high. For facades and cityscapes the LEFT half is the real photo
-(the target) and the RIGHT half the label map (the input), so `input_side="right"`;
-Sketch2Pokemon has the sketch (input) on the LEFT, `input_side="left"`.
+Pair files are 512 wide x 256 high; which half is the model's input (`input_side`) is decided
+by `course_lib.pixels.split_pair` alone.
 """
 
 from __future__ import annotations
