@@ -154,7 +154,7 @@ def sublayers(model) -> list:
     Depth-first in Keras's own order, so Dropout layers are met in the same order whichever
     walk runs (`inference.reseed_dropout` numbers them). Keras's recursive walk,
     `_flatten_layers`, is private; when a Keras version lacks it, the same walk is done with
-    public attributes: `Model.layers`, and for a plain Layer the Layers it holds as attributes.
+    public attributes: `Model.layers`, else the Layers a layer holds as attributes.
     """
     import keras
 
@@ -178,7 +178,10 @@ def _children(layer) -> list:
     import keras
 
     if isinstance(layer, keras.Model):
-        return list(layer.layers)
+        try:
+            return list(layer.layers)
+        except AttributeError:  # a subclassed Model's `.layers` may itself use the private walk
+            pass
     children = []
     for value in vars(layer).values():
         items = value if isinstance(value, (list, tuple)) else [value]

@@ -12,6 +12,7 @@ from course_lib import weights as W
 
 
 @pytest.mark.needs_data("mnist")
+@pytest.mark.slow  # over 5 s on two CPU cores
 def test_eval_gan_prints_json_with_its_metrics(tmp_path, capsys):
     keras.utils.set_random_seed(0)
     folder = tmp_path / "weights"
@@ -31,6 +32,7 @@ def test_eval_gan_prints_json_with_its_metrics(tmp_path, capsys):
 
 
 @pytest.mark.needs_data("mnist")
+@pytest.mark.slow  # over 5 s on two CPU cores
 def test_eval_snapshots_command_prints_a_line_each_and_the_best(tmp_path, capsys):
     folder = tmp_path / "weights"
     keras.utils.set_random_seed(0)
@@ -50,3 +52,8 @@ def test_eval_snapshots_command_prints_a_line_each_and_the_best(tmp_path, capsys
     saved = json.loads(out.read_text())
     assert [r["step"] for r in saved["snapshots"]] == [469, 938]
     assert saved["best"] in lines[3]
+
+
+def test_eval_train_points_to_the_judge_training_tool(capsys):
+    assert cli.main(["eval", "facade-parser", "--train", "--epochs", "2"]) == 2
+    assert "python tools/train_judges.py facade-parser" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from course_lib import weights as W
 
 
 @pytest.mark.needs_data("facades")
+@pytest.mark.slow  # over 5 s on two CPU cores
 def test_pix2pix_report_has_all_numbers_and_baselines():
     keras.utils.set_random_seed(0)
     tiny = keras.Sequential([keras.Input((256, 256, 3)),

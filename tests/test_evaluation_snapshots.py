@@ -59,6 +59,7 @@ def test_pix2pix_snapshots_are_scored_on_the_validation_split(tmp_path, monkeypa
 
 
 @pytest.mark.needs_data("facades")
+@pytest.mark.slow  # over 5 s on two CPU cores
 def test_snapshot_averages_are_scored_as_candidates(tmp_path, monkeypatch):
     def tiny():
         return keras.Sequential([keras.Input((256, 256, 3)),

@@ -15,6 +15,7 @@ from course_lib.weights import export
 __all__ = ["gan_generator"]  # fixtures used by name
 
 
+@pytest.mark.slow  # over 5 s on two CPU cores
 def test_export_turns_a_training_checkpoint_into_a_registered_file(tmp_path):
     keras.utils.set_random_seed(0)
     g, d = models.build(models.GeneratorGAN()), models.build(models.DiscriminatorGAN())

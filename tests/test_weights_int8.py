@@ -9,6 +9,7 @@ from weights_fixtures import gan_generator, shipped, tiny_convnet
 
 from course_lib import models
 from course_lib import weights as W
+from course_lib.weights import int8
 
 __all__ = ["gan_generator", "shipped"]  # fixtures used by name
 
@@ -36,7 +37,7 @@ def test_int8_file_loads_close_to_float32(tmp_path):
     W.load_weights_file(copy, path, "tests:tiny")
     x = np.random.default_rng(1).uniform(-1, 1, (2, 32, 32, 3)).astype(np.float32)
     # Transposed-convolution kernels are (kh, kw, out, in): quantised along axis 2.
-    assert W._output_channel_axes(model)[id(model.layers[-1].kernel)] == 2
+    assert int8._output_channel_axes(model)[id(model.layers[-1].kernel)] == 2
     np.testing.assert_allclose(copy(x), model(x), atol=0.02)
     with pytest.raises(W.WeightsError, match="holds weights for tests:tiny"):
         W.load_weights_file(tiny_convnet(), path, "tests:other")

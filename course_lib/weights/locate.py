@@ -82,6 +82,7 @@ def download(url: str, entry: dict, cache_dir: PathLike | None = None) -> Path:
     target = cache / entry["file"]
     if not check_file(target, entry):
         return target
+    cache.mkdir(parents=True, exist_ok=True)  # get_file falls back to /tmp for a missing folder
     try:
         fetched = Path(keras.utils.get_file(entry["file"], url, file_hash=entry["sha256"],
                                             hash_algorithm="sha256", cache_dir=str(cache),
@@ -93,6 +94,8 @@ def download(url: str, entry: dict, cache_dir: PathLike | None = None) -> Path:
                            f"expected {entry['sha256']}, found {found}") from None
     except Exception as err:  # get_file raises a bare Exception for network errors
         raise WeightsError(f"could not download {url}: {err}") from None
+    if fetched.parent.resolve() != cache.resolve():  # get_file's fallback for a read-only cache
+        raise WeightsError(f"could not download {url}: the cache {cache} is not writable")
     problems = check_file(fetched, entry)
     if problems:
         fetched.unlink(missing_ok=True)
