@@ -37,7 +37,7 @@ def translate_all(generator, inputs: np.ndarray, stems: Sequence[str], seed: int
                   ) -> np.ndarray:
     """Predictions (N,256,256,3) in [-1,1], one image at a time in training mode, with the
     per-file dropout seeds `translate` uses: the same numbers as
-    `course_lib.weights.translate_image`, computed through one traced graph (about 20 % less
+    `course_lib.inference.translate_image`, computed through one traced graph (about 20 % less
     time per image on CPU than eager calls, which matters over 106 images twice)."""
     import tensorflow as tf
 
@@ -171,7 +171,7 @@ def pix2pix_pairs(name: str, split: str = "test", limit: int | None = None
                   ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """(files, inputs, targets) of a Pix2Pix model's split, float32 (N,256,256,3) in [-1,1].
 
-    The input half of each pair file is the registry's `weights.INPUT_SIDE[name]`.
+    The input half of each pair file is `registry.INPUT_SIDE[name]`.
     """
     from course_lib import data
 

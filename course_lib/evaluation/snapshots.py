@@ -57,7 +57,7 @@ def score_snapshots(name: str, paths: Sequence[PathLike], weights_dir: PathLike 
     Yields (path, step, score, line) in step order; `score` is None and `line` says why for a
     snapshot that does not load (e.g. one being written right now).
     With `average_last` (e.g. (4, 8)), the candidates are instead the last snapshot and, for
-    each k, the weight average of the last k snapshots (`weights.average_snapshots`); `path`
+    each k, the weight average of the last k snapshots (`weights.export.average_snapshots`); `path`
     is then a `Path` naming the candidate ("mean-of-last-8-g-0001000-to-g-0004000").
     MNIST models: `score_mnist_generator` with `seed` (default 1, so that the final
     `eval MODEL` with seed 0 judges the chosen snapshot on fresh samples) and an FID on n_fid
