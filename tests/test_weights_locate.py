@@ -73,7 +73,10 @@ def test_a_bad_download_falls_back_to_the_local_copy(shipped, tmp_path, capsys,
     cache = tmp_path / "cache"
     model = W.load_pretrained("gan", shipped, url=corrupt.as_uri(), cache_dir=cache)
     same_outputs(model, gan_generator)
-    assert f"falling back to the local copy in {shipped}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"falling back to the local copy in {shipped}" in err
+    expected = W.read_manifest(shipped)["gan"]["sha256"]
+    assert f"sha256 expected {expected}, found {W.sha256_file(corrupt)}" in err  # names both
     assert not (cache / W.spec("gan").file).exists()  # a bad download is never cached
 
     missing = (tmp_path / "nowhere.weights.h5").as_uri()
