@@ -49,9 +49,27 @@ def repo_root() -> Path:
 
 
 def weights_dir() -> Path:
-    """Where pretrained weights and their manifest live (`COURSE_WEIGHTS_DIR` overrides)."""
+    """Where pretrained weights and their manifest live: `COURSE_WEIGHTS_DIR` when set, else
+    the course's own folder (`found_weights_dir`)."""
     env = os.environ.get("COURSE_WEIGHTS_DIR")
-    return Path(env).expanduser().resolve() if env else repo_root() / "weights"
+    return Path(env).expanduser().resolve() if env else found_weights_dir()
+
+
+def found_weights_dir(start: Path | None = None) -> Path:
+    """The course's own weights folder, found without any setting: the nearest
+    `weights/manifest.json` in `start` (default: the current folder) or one of its parents
+    (a checkout, whether the notebooks run from notebooks/ or notebooks/ko/), else the
+    download cache (`weights_cache_dir`)."""
+    here = Path(start if start is not None else Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "weights" / "manifest.json").is_file():
+            return folder / "weights"
+    return weights_cache_dir()
+
+
+def weights_cache_dir() -> Path:
+    """~/.cache/course_lib/weights: where downloaded weight files are kept."""
+    return Path.home() / ".cache" / "course_lib" / "weights"
 
 
 def device_name() -> str:

@@ -33,8 +33,9 @@ EN: dict[str, str] = {
     "weights.state_no_manifest": "has no {manifest}",
     "weights.no_folder": (
         "no pretrained weights: the weights folder {folder}{why} {state}. The course ships "
-        "them in the repository's weights/ folder ({shipped}): unset COURSE_WEIGHTS_DIR to "
-        "use it, or copy manifest.json and the .weights.h5 files from there into {folder}."),
+        "them in the weights/ folder of its checkout, found from the current folder upwards: run "
+        "from inside the checkout with COURSE_WEIGHTS_DIR unset, or copy manifest.json and the "
+        ".weights.h5 files from there into {folder}."),
     "weights.or_train": "{name}: {missing} Or train them yourself with {how}.",
     "weights.not_shipped": (
         "pretrained weights for {name!r} are not shipped yet (no entry in {manifest}). "
@@ -105,9 +106,10 @@ KO: dict[str, str] = {
     "weights.state_absent": "이(가) 존재하지 않습니다",
     "weights.state_no_manifest": "에 {manifest} 파일이 없습니다",
     "weights.no_folder": (
-        "사전 학습된 가중치가 없습니다: 가중치 폴더 {folder}{why} {state}. 강의 저장소의 "
-        "weights/ 폴더({shipped})에 가중치가 들어 있습니다. COURSE_WEIGHTS_DIR 설정을 지워 그 "
-        "폴더를 쓰거나, 그곳의 manifest.json과 .weights.h5 파일을 {folder} 에 복사하세요."),
+        "사전 학습된 가중치가 없습니다: 가중치 폴더 {folder}{why} {state}. 강의 저장소(체크아웃)의 "
+        "weights/ 폴더에 가중치가 들어 있으며, 현재 폴더에서 위로 올라가며 찾습니다. "
+        "COURSE_WEIGHTS_DIR 설정을 지우고 체크아웃 안에서 실행하거나, 그곳의 manifest.json과 "
+        ".weights.h5 파일을 {folder} 에 복사하세요."),
     "weights.or_train": "{name}: {missing} 직접 학습하려면: {how}.",
     "weights.not_shipped": (
         "{name!r}의 사전 학습 가중치는 아직 제공되지 않습니다({manifest} 에 항목 없음). "

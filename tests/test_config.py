@@ -37,3 +37,18 @@ def test_display_path_never_shows_the_machines_layout(monkeypatch, tmp_path):
     assert config.display_path(config.repo_root() / "runs" / "gan") == "runs/gan"
     assert config.display_path(tmp_path / "elsewhere") == ".../elsewhere"
     assert str(tmp_path) not in config.describe()
+
+
+def test_the_weights_folder_is_found_from_the_current_folder(tmp_path, monkeypatch):
+    checkout = tmp_path / "course"
+    (checkout / "weights").mkdir(parents=True)
+    (checkout / "weights" / "manifest.json").write_text("{}")
+    (checkout / "notebooks" / "ko").mkdir(parents=True)
+    monkeypatch.delenv("COURSE_WEIGHTS_DIR", raising=False)
+    monkeypatch.chdir(checkout / "notebooks" / "ko")  # where a Korean notebook runs
+    assert config.weights_dir() == (checkout / "weights").resolve()
+    monkeypatch.chdir(tmp_path)  # outside any checkout: the download cache
+    assert config.weights_dir() == config.weights_cache_dir()
+    monkeypatch.setenv("COURSE_WEIGHTS_DIR", str(tmp_path / "mine"))
+    assert config.weights_dir() == (tmp_path / "mine").resolve()
+    assert config.found_weights_dir(checkout) == (checkout / "weights").resolve()
