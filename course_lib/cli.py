@@ -19,8 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sample": ("course_lib.weights", "sample MNIST digits from pretrained weights"),
     "translate": ("course_lib.weights", "run a pretrained Pix2Pix generator over images"),
     "eval": ("course_lib.evaluation", "evaluate pretrained models"),
-    "grade": ("course_lib.grading", "grade student notebooks into a CSV gradebook"),
-    "student": ("course_lib.grading", "make student versions of the notebooks"),
+    "grade": ("course_lib.grading.cli", "grade student notebooks into a CSV gradebook"),
+    "student": ("course_lib.grading.cli", "make student versions of the notebooks"),
     "bench": ("course_lib.bench", "time course_lib against the seed code"),
 }
 
