@@ -56,6 +56,7 @@ def _no_code(path: Path) -> None:
     nbformat.write(nb, str(path))
 
 
+@pytest.mark.slow
 def test_out_next_to_or_inside_the_submissions(tmp_path):
     subs = tmp_path / "submissions"
     subs.mkdir()

@@ -104,6 +104,7 @@ def test_grading_leaves_the_submissions_untouched(graded):
         assert (SUBS / name).read_text(encoding="utf-8") == text
 
 
+@pytest.mark.slow
 def test_a_killed_grader_resumes(tmp_path):
     """The state file lets a second run reuse finished rows (here: a crafted state)."""
     subs = tmp_path / "s"

@@ -28,6 +28,7 @@ def test_01_ex1_discriminator_loss():
     assert not bad.correct and any("label 1" in f for f in bad.feedback)
 
 
+@pytest.mark.slow  # imports TensorFlow
 def test_01_ex1_with_keras_loss_on_tensors():
     tf = pytest.importorskip("tensorflow")
     bce = tf.keras.losses.BinaryCrossentropy(from_logits=True)
@@ -155,6 +156,7 @@ def test_use_answer_records_no_grade(capsys, monkeypatch):
     assert records.RESULTS == {}
 
 
+@pytest.mark.slow  # imports TensorFlow
 def test_the_fallback_references_pass_their_own_checks():
     """What the notebooks fall back on (quiz.use_answer) is a right answer of each exercise."""
     pytest.importorskip("tensorflow")
