@@ -17,6 +17,7 @@ from course_lib.quiz.records import GRADE_MIME
 SKIP_TAGS = {"skip-grading", "skip-execution"}  # cells the grader does not run
 REVEALS_ANSWER = "reveals-answer"  # a demo cell after a quiz whose stored output is its answer
 
+
 @dataclass(frozen=True)
 class GradedCell:
     """A cell that carries nbgrader grading metadata."""
@@ -115,7 +116,6 @@ def check_cells(nb) -> dict[str, list[GradedCell]]:
         if g.role == "check":
             found.setdefault(g.grade_id, []).append(g)
     return found
-
 
 
 def normalise_source(src: str) -> str:

@@ -51,7 +51,6 @@ def _copy_name(name: str) -> str:
     return safe if safe.endswith(".ipynb") else (safe or "submission") + ".ipynb"
 
 
-
 def grade_submission(path: str | Path, refs: list[Reference] | None,
                      timeout: float = DEFAULT_TIMEOUT, total_timeout: float = DEFAULT_TOTAL,
                      kernel_name: str = "python3", reject_sealed: bool = False,

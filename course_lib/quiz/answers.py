@@ -202,7 +202,6 @@ def key_forms(item: Item, answer: Any) -> list[str]:
     return canonical_forms(item, answer)
 
 
-
 def answer_data(answer: Any) -> Any:
     """An answer as JSON data (what the grader re-judges with its own key)."""
     if isinstance(answer, Sealed):

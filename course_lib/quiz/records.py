@@ -42,7 +42,6 @@ class Result:
         }
 
 
-
 RESULTS: dict[str, Result] = {}  # latest result per item in this session
 
 
