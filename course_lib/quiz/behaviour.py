@@ -9,6 +9,8 @@ answer stays light.
 from __future__ import annotations
 
 import sys
+from types import ModuleType
+from typing import Any
 
 from course_lib.quiz.answers import as_python
 
@@ -17,14 +19,14 @@ class Fail(Exception):
     """A behaviour test found the learner's function wrong; the message says how."""
 
 
-def numpy():
+def numpy() -> ModuleType:
     """The numpy module, imported on first use."""
     import numpy as np
 
     return np
 
 
-def tensor(x):
+def tensor(x: Any) -> Any:
     """A TF tensor when TensorFlow is already loaded (the notebook imported it), else numpy."""
     tf = sys.modules.get("tensorflow")
     if tf is not None and hasattr(tf, "constant"):
@@ -32,7 +34,7 @@ def tensor(x):
     return x
 
 
-def to_numpy(value, what: str = "the result"):
+def to_numpy(value: Any, what: str = "the result") -> Any:
     """`value` (tensor, array, number, nested list) as a float64 numpy array, or Fail."""
     np = numpy()
     value = as_python(value) if hasattr(value, "numpy") else value
@@ -42,7 +44,7 @@ def to_numpy(value, what: str = "the result"):
         raise Fail(f"{what} is not a number or an array (got {type(value).__name__})") from None
 
 
-def close(got, want, what: str, rtol: float = 1e-4, atol: float = 1e-5) -> None:
+def close(got: Any, want: Any, what: str, rtol: float = 1e-4, atol: float = 1e-5) -> None:
     """Fail unless `got` has `want`'s shape (a single value may differ in shape) and values."""
     np = numpy()
     got = to_numpy(got, what)
