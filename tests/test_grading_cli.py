@@ -23,6 +23,7 @@ def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
+@pytest.mark.slow  # 21 interpreter starts
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "0", "-5", "abc", "1e12"])
 def test_bad_timeouts_are_rejected_with_a_clear_message(value, tmp_path):
     for flag in ("--timeout", "--total-timeout"):
