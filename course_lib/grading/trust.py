@@ -24,29 +24,36 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from course_lib import quiz
+from course_lib.grading import runner
+from course_lib.grading.cells import cell_source, nbgrader_meta
+from course_lib.quiz.answers import answer_digest, answer_from_data, key_forms
+from course_lib.quiz.bank import Item, bank_files, load_bank, parse_bank
+from course_lib.quiz.checking import evaluate_item
 
 RECHECK_SECONDS = 120.0
-_QUIZ_ALIAS = re.compile(r"(?:import\s+course_lib\.quiz|from\s+course_lib\s+import\s+quiz)"
+# `import course_lib.quiz[.part] as X`, `from course_lib import quiz as X`,
+# `from course_lib.quiz import part as X`: X.attr = ... then patches the quiz engine
+_QUIZ_ALIAS = re.compile(r"(?:import\s+course_lib\.quiz(?:\.\w+)*|from\s+course_lib\s+import"
+                         r"\s+quiz|from\s+course_lib\.quiz(?:\.\w+)*\s+import\s+\w+)"
                          r"\s+as\s+(\w+)")
 
 
-def load_key(path: str | Path | None) -> dict[str, quiz.Item]:
+def load_key(path: str | Path | None) -> dict[str, Item]:
     """The grader's items: the bank, overridden by an instructor key file or folder.
 
     A key is either bank JSON (`{"salt": ..., "items": [...]}` with `accept` digests, e.g. a
     private copy made with tools/make_quiz_keys.py under a new salt) or plain answers
     (`{"02-q3": [[12, 34, 56]], "02-q1": ["c"]}`), hashed here under a fresh random salt.
     """
-    items = dict(quiz.load_bank())
+    items = dict(load_bank())
     if path is None:
         return items
     path = Path(path)
-    files = quiz._bank_files(path) if path.is_dir() else [path]
+    files = bank_files(path) if path.is_dir() else [path]
     for f in files:
         data = json.loads(f.read_text(encoding="utf-8"))
         if isinstance(data, dict) and "items" in data:
-            items.update(quiz.parse_bank(data))
+            items.update(parse_bank(data))
             continue
         if not isinstance(data, dict):
             raise ValueError(f"{f}: a key is bank JSON or {{item id: [answers]}}")
@@ -56,18 +63,18 @@ def load_key(path: str | Path | None) -> dict[str, quiz.Item]:
                 raise ValueError(f"{f}: unknown item {item_id!r}")
             item = dataclasses.replace(items[item_id], salt=salt, accept=())
             forms = [k for a in (answers if isinstance(answers, list) else [answers])
-                     for k in quiz.key_forms(item, a)]
+                     for k in key_forms(item, a)]
             items[item_id] = dataclasses.replace(
-                item, accept=tuple(quiz.answer_digest(item, k) for k in forms))
+                item, accept=tuple(answer_digest(item, k) for k in forms))
     return items
 
 
-def rejudge(record: dict, item: quiz.Item | None) -> tuple[float | None, list[str], bool]:
+def rejudge(record: dict, item: Item | None) -> tuple[float | None, list[str], bool]:
     """(fraction, feedback, sealed) of a quiz record, judged by the grader; None when the
     record carries no answer to judge."""
     if item is None or item.kind == "code-exercise" or "answer" not in record:
         return None, [], False
-    result = quiz.evaluate_item(item, quiz.answer_from_data(record.get("answer")))
+    result = evaluate_item(item, answer_from_data(record.get("answer")))
     frac = result.score / item.points if item.points else 0.0
     return frac, list(result.feedback), result.sealed
 
@@ -111,12 +118,18 @@ def exercise_function(check_source: str) -> str | None:
 HARNESS = r'''
 import builtins, json, sys, types
 from course_lib import quiz
+from course_lib.quiz import registry
 evaluate = quiz.evaluate_exercise
+quiz.load_bank()  # registers the course's exercise checks before any answer runs
 def snapshot():
     import numpy
-    mods = [builtins, quiz, numpy] + [m for m in (sys.modules.get("tensorflow"),) if m]
-    return {(m.__name__, k): id(v) for m in mods for k, v in list(vars(m).items())
-            if callable(v) and not k.startswith("__")}
+    # the quiz engine is a package: every module of it (and of the course's checks) counts
+    mods = [builtins, numpy] + [m for k, m in list(sys.modules.items()) if m is not None
+                                and (k == "tensorflow" or k.startswith("course_lib.quiz"))]
+    ids = {(m.__name__, k): id(v) for m in mods for k, v in list(vars(m).items())
+           if callable(v) and not k.startswith("__")}
+    ids.update({("exercise check", k): id(v) for k, v in registry.EXERCISES.items()})
+    return ids
 job = json.load(open("job.json", encoding="utf-8"))
 out = {}
 for it in job["items"]:
@@ -147,16 +160,14 @@ def recheck_exercises(nb, ref_checks: dict, policy=None, pool=None) -> dict[str,
     ref_checks: grade_id -> reference check GradedCell. Returns grade_id -> {"score", "max",
     "feedback"} or {"error"} or {"tampered"}; items the notebook lacks are left out.
     """
-    from course_lib import grading, grading_runner
-
     cells = nb.get("cells", [])
-    code = [grading._source(c) if c.get("cell_type") == "code" else "" for c in cells]
+    code = [cell_source(c) if c.get("cell_type") == "code" else "" for c in cells]
     items = []
     for gid, check in ref_checks.items():
         fn = exercise_function(check.source)
         if fn is None:
             continue
-        answer = next((i for i, c in enumerate(cells) if grading._meta(c).get("grade_id")
+        answer = next((i for i, c in enumerate(cells) if nbgrader_meta(c).get("grade_id")
                        == f"{gid}-answer" and c.get("cell_type") == "code"), None)
         if answer is None:
             continue
@@ -167,7 +178,7 @@ def recheck_exercises(nb, ref_checks: dict, policy=None, pool=None) -> dict[str,
     nonce = secrets.token_hex(16)
     imports = list(dict.fromkeys(s for it in items for s in it.pop("imports")))
     job = {"items": items, "imports": imports, "nonce": nonce}
-    status, out = grading_runner.run_program(
+    status, out = runner.run_program(
         {"job.json": json.dumps(job), "recheck.py": HARNESS}, ["python", "recheck.py"],
         RECHECK_SECONDS, policy, pool)
     found = [ln for ln in out.split("\n") if ln.startswith(nonce)]

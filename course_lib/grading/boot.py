@@ -1,10 +1,10 @@
-"""Start one sandboxed process for the grader: `python -I grading_boot.py CONFIG [CONNECTION]`.
+"""Start one sandboxed process for the grader: `python -I boot.py CONFIG [CONNECTION]`.
 
 Runs as the grader's user, inside fresh mount and PID namespaces when the config says so
 (`unshare --mount --pid --fork --mount-proc` started it), sets the sandbox up, gives up every
 privilege and then execs the configured command (the Jupyter kernel, or the exercise
 re-check). Standard library only: it runs before anything of the course is importable.
-The policy is decided in course_lib/grading_sandbox.py.
+The policy is decided in course_lib/grading/sandbox.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The grader (this process) never runs student code. For each submission it makes a private
 folder (mode 0700) holding a fresh job folder with only a copy of the notebook, hands that to
-a sandbox uid (grading_sandbox), starts the worker (grading_worker) as `python -I` with a
+a sandbox uid (grading.sandbox), starts the worker (grading.worker) as `python -I` with a
 minimal environment in its own session, and afterwards:
 
 1. kills every process the sandbox uid still has (detached ones included) and confirms that
@@ -26,11 +26,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course_lib import grading_sandbox as sandbox
-from course_lib.grading_worker import sign
+from course_lib.grading import sandbox
+from course_lib.grading.worker import sign
 
 BOOTSTRAP = ("import sys; sys.path.insert(0, sys.argv[1]); "
-             "from course_lib.grading_worker import main; sys.exit(main())")
+             "from course_lib.grading.worker import main; sys.exit(main())")
 START_SLACK = 120.0  # kernel start-up (TensorFlow import on a busy machine) + shutdown
 
 

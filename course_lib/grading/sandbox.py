@@ -1,7 +1,7 @@
 """Where and as whom a submission's code runs while it is graded (the grader's side).
 
 Each submission gets a fresh folder holding only a copy of it. Its kernel (and the process
-that re-runs exercise checks) is started through `course_lib/grading_boot.py`, which applies
+that re-runs exercise checks) is started through `course_lib/grading/boot.py`, which applies
 the policy built here:
 
 - as root, with `unshare` available ("namespace" mode): a new mount and PID namespace with a
@@ -32,8 +32,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BOOT = Path(__file__).resolve().parent / "grading_boot.py"
-REPO = Path(__file__).resolve().parent.parent
+BOOT = Path(__file__).resolve().parent / "boot.py"
+REPO = Path(__file__).resolve().parents[2]  # the folder that holds course_lib
 UID_BASE = 61800  # per-job sandbox uids: UID_BASE, UID_BASE + 1, ... (no passwd entry needed)
 UID_SPAN = 64
 GiB = 1024 ** 3
@@ -246,7 +246,7 @@ def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def boot_config(policy: Policy, workdir: Path, uid: int | None, argv: list[str],
                 cpu_seconds: float, env: dict[str, str] | None = None) -> dict:
-    """What grading_boot.py needs to start one sandboxed process running `argv`."""
+    """What boot.py needs to start one sandboxed process running `argv`."""
     return {
         "namespace": policy.mode == "namespace",
         "uid": uid if policy.mode in {"namespace", "uid"} else None,
@@ -261,7 +261,7 @@ def boot_config(policy: Policy, workdir: Path, uid: int | None, argv: list[str],
 
 
 def boot_command(policy: Policy, config_path: Path) -> list[str]:
-    """Command line that starts grading_boot.py (inside new namespaces when possible)."""
+    """Command line that starts boot.py (inside new namespaces when possible)."""
     boot = [sys.executable, "-I", str(BOOT), str(config_path)]
     if policy.mode == "namespace":
         return [shutil.which("unshare") or "unshare", "--mount", "--pid", "--fork",

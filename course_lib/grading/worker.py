@@ -1,9 +1,9 @@
 """The grader's worker: drives one sandboxed Jupyter kernel through one submission.
 
-Started by `course_lib.grading_runner` as an isolated interpreter (`python -I`, a minimal
+Started by `course_lib.grading.runner` as an isolated interpreter (`python -I`, a minimal
 environment, its own session, working directory in the grader's private folder). It reads
 its job as one JSON line on stdin (a secret included, so nothing else can forge its result),
-starts the kernel through grading_boot.py and writes the executed notebook plus a status to
+starts the kernel through boot.py and writes the executed notebook plus a status to
 RESULT, signed with HMAC-SHA256 in RESULT.sig. The result is saved every few seconds and at
 the end, never after each cell: re-serialising the notebook per cell made 10 000 trivial
 cells cost 0.35 s each.
@@ -22,7 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-SKIP_TAGS = {"skip-grading", "skip-execution"}  # same as grading.SKIP_TAGS
+from course_lib.grading.cells import SKIP_TAGS
+
 CHECKPOINT_S = 5.0
 
 
@@ -79,7 +80,7 @@ def run(job: dict) -> int:
 
     km = AsyncKernelManager(kernel_name="course-sandbox")
     # The kernel is started by the boot script, which sandboxes it before exec'ing the
-    # instructor's kernel command (see grading_sandbox.boot_command).
+    # instructor's kernel command (see sandbox.boot_command).
     km._kernel_spec = KernelSpec(argv=job["boot"], display_name="sandboxed",
                                  language="python")
     client = Client(

@@ -1,5 +1,8 @@
 """The gradebook and the feedback files: safe names, safe cells, atomic writes, resuming.
 
+`write_reports` writes the CSV (columns: student, score, max_score, one per graded item,
+error) and `feedback/<student>.md` next to it.
+
 - Feedback file names keep any script (Hangul, CJK, ...) but are unique per student: a
   name that had to be changed to be safe (`a b` -> `a_b`) or that collides gets a short hash
   of the student's name, so `a b` and `a_b` never share a file.
@@ -15,6 +18,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -23,6 +27,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+
+from course_lib.grading.scoring import Grade, ItemResult, format_score
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_NAME = 60  # characters of a feedback file name before the hash
@@ -106,3 +112,78 @@ class State:
             self.path.unlink()
         except OSError:
             pass
+
+
+def feedback_markdown(grade: Grade) -> str:
+    icon = {"correct": "✓", "partial": "◐", "wrong": "✗", "missing": "✗", "error": "✗",
+            "manual": "✎"}
+    lines = [f"# Feedback for {grade.student}", ""]
+    lines.append(f"Submission: `{grade.path.name}`")
+    if grade.reference:
+        lines.append(f"Graded against: `{grade.reference.name}`")
+    lines += ["", f"**Score: {format_score(grade.score)} / {format_score(grade.max_score)}**", ""]
+    if grade.items:
+        lines += ["| item | score | result |", "|---|---|---|"]
+        for r in grade.items.values():
+            sc = "to be graded" if r.score is None \
+                else f"{format_score(r.score)} / {format_score(r.max_score)}"
+            lines.append(f"| {r.grade_id} | {sc} | {icon.get(r.status, '')} {r.status} |")
+        lines.append("")
+        details = [r for r in grade.items.values() if r.feedback]
+        if details:
+            lines += ["## Details", ""]
+            for r in details:
+                lines.append(f"### {r.grade_id}")
+                lines += [f"- {f}" for f in r.feedback]
+                lines.append("")
+    if grade.errors:
+        lines += ["## Problems", ""] + [f"- {e}" for e in grade.errors] + [""]
+    if grade.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in grade.notes] + [""]
+    return "\n".join(lines)
+
+
+def write_reports(grades: list[Grade], out_csv: Path, columns: list[str]) -> Path:
+    """Write the CSV and feedback/<student>.md next to it, each file atomically."""
+    out_csv.parent.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for g in grades:
+        row = [g.student, format_score(g.score), format_score(g.max_score) if g.items else ""]
+        for c in columns:
+            r = g.items.get(c)
+            row.append("" if r is None or r.score is None else format_score(r.score))
+        row.append("; ".join(g.errors))
+        rows.append(row)
+    atomic_write(out_csv, csv_text(
+        ["student", "score", "max_score", *columns, "error"], rows))
+    fb_dir = out_csv.parent / "feedback"
+    fb_dir.mkdir(exist_ok=True)
+    names = feedback_names([g.student for g in grades])
+    for g in grades:
+        atomic_write(fb_dir / names[g.student], feedback_markdown(g))
+    return fb_dir
+
+
+def columns_of(grades: list[Grade]) -> list[str]:
+    columns: list[str] = []
+    for g in grades:
+        for gid in g.items:
+            if gid not in columns:
+                columns.append(gid)
+    first = {c: i for i, c in enumerate(columns)}
+    return sorted(columns, key=lambda c: (c.split("-", 1)[0], first[c]))
+
+
+def grade_to_dict(g: Grade) -> dict:
+    return {"student": g.student, "path": str(g.path), "errors": g.errors, "notes": g.notes,
+            "reference": str(g.reference) if g.reference else None, "seconds": g.seconds,
+            "items": [dataclasses.asdict(r) for r in g.items.values()]}
+
+
+def grade_from_dict(d: dict) -> Grade:
+    g = Grade(d["student"], Path(d["path"]), errors=list(d["errors"]), notes=list(d["notes"]),
+              reference=Path(d["reference"]) if d.get("reference") else None,
+              seconds=float(d.get("seconds", 0)))
+    g.items = {r["grade_id"]: ItemResult(**r) for r in d["items"]}
+    return g
+
