@@ -31,15 +31,15 @@ Point = tuple[float, float]  # (x, y) in pixels
 
 # A small two-storey building: what lesson 03's editor starts from and its static figure shows.
 EXAMPLE_FACADE: tuple[Rectangle, ...] = (
-    ("background", 0, 0, 256, 24),
-    ("cornice", 0, 24, 256, 14),
-    *[("window", x, 58, 36, 50) for x in (22, 110, 198)],
-    *[("sill", x - 4, 108, 44, 6) for x in (22, 110, 198)],
-    ("balcony", 96, 96, 64, 18),
-    ("molding", 0, 136, 256, 8),
-    ("shop", 12, 160, 80, 96),
-    ("door", 112, 168, 40, 88),
-    ("shop", 172, 160, 72, 96),
+    ("background", 0, 0, 256, 16),  # sky above the roof line
+    ("cornice", 0, 16, 256, 12),
+    *[("window", x, y, 38, 44) for y in (40, 100) for x in (16, 78, 140, 202)],
+    *[("sill", x - 3, y + 44, 44, 6) for y in (40, 100) for x in (16, 78, 140, 202)],
+    ("balcony", 70, 130, 116, 16),
+    ("molding", 0, 158, 256, 8),
+    ("shop", 8, 176, 92, 80),
+    ("door", 112, 176, 32, 80),
+    ("shop", 156, 176, 92, 80),
 )
 
 
