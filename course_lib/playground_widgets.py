@@ -37,11 +37,16 @@ class _WithFallback:
         return bundle
 
 
-def _show(widget, left: np.ndarray, right: np.ndarray, titles: tuple[str, str]) -> None:
-    """Display `widget` (None: headless) with the two-image figure as its static fallback."""
+def _show(widget, left: np.ndarray, right: np.ndarray, title_keys: tuple[str, str]) -> None:
+    """Display `widget` (None: headless) with the two-image figure as its static fallback.
+
+    The figure's titles are the English messages `title_keys` in every edition: matplotlib's
+    default font has no Hangul glyphs (the course's other figures are labelled in English too).
+    """
     import matplotlib.pyplot as plt
     from IPython.display import display
 
+    titles = (messages.EN[title_keys[0]], messages.EN[title_keys[1]])
     fig = playground.side_by_side_figure(left, right, titles)
     if widget is None:
         display(fig)
@@ -95,6 +100,7 @@ class FacadeEditor:
         self.widget = w.VBox([
             w.HBox([_titled(messages.text("playground.label_map"), self.map_view),
                     _titled(messages.text("playground.photo"), self.photo_view)]),
+            w.HTML(legend_html()),
             w.HBox([self.kind, *self.sliders[:1]]), w.HBox(self.sliders[1:]),
             w.HBox([*buttons.values(), self.status]),
         ])
@@ -119,10 +125,20 @@ class FacadeEditor:
         self.status.value = messages.text("playground.count", count=len(rectangles))
 
 
+def legend_html() -> str:
+    """One colour swatch and name per CMP class, in palette order (HTML)."""
+    from course_lib import evaluation
+
+    swatch = ('<span style="display:inline-block;width:12px;height:12px;'
+              'background:rgb{};margin:0 3px 0 9px;vertical-align:middle"></span>{}')
+    return "".join(swatch.format(tuple(playground.class_colour(name).tolist()), name)
+                   for name in evaluation.CMP_CLASSES)
+
+
 def facade_editor(generator, rectangles: Sequence[playground.Rectangle] = (
         playground.EXAMPLE_FACADE), seed: int = 0) -> None:
     """Show the facade editor for a pix2pix-facades `generator`, or its static figure."""
-    titles = (messages.text("playground.label_map"), messages.text("playground.photo"))
+    titles = ("playground.label_map", "playground.photo")
     if quiz.has_frontend():
         editor = FacadeEditor(generator, rectangles, seed)
         _show(editor.widget, editor.label_map, editor.photo, titles)
@@ -249,7 +265,7 @@ def sketch_pad(generator, test_files: Sequence[str], first: int = 0, seed: int =
     pad starts from `test_files[first]` (a blank page when there are none), and so does the
     static figure: that sketch next to its colouring.
     """
-    titles = (messages.text("playground.sketch"), messages.text("playground.colouring"))
+    titles = ("playground.sketch", "playground.colouring")
     if quiz.has_frontend():
         pad = SketchPad(generator, test_files, first, seed)
         _show(pad.widget, pad.sketch, pad.colouring, titles)

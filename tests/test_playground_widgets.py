@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_lib import playground, playground_widgets
+from course_lib import evaluation, playground, playground_widgets
 from tests.test_playground import colour, identity_generator
 
 matplotlib.use("Agg")
@@ -70,6 +70,14 @@ def test_widget_output_carries_a_jpeg_for_widgetless_viewers(frontend, shown):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert base64.b64decode(bundle["image/jpeg"])[:2] == b"\xff\xd8"
     assert bundle["text/plain"]
+
+
+def test_legend_names_every_class_in_its_colour():
+    legend = playground_widgets.legend_html()
+    for name in evaluation.CMP_CLASSES:
+        red, green, blue = playground.class_colour(name).tolist()
+        assert f"background:rgb({red}, {green}, {blue})" in legend
+        assert f"</span>{name}" in legend
 
 
 def test_facade_editor_adds_undoes_and_clears():
