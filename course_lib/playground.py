@@ -56,9 +56,14 @@ def class_colour(name: str) -> np.ndarray:
 
 
 def _check_rectangle(index: int, rectangle: Rectangle, size: int) -> None:
+    if len(rectangle) != 5:
+        raise ValueError(f"rectangle {index}: expected (class, x, y, width, height), "
+                         f"got {rectangle!r}")
     name, x, y, w, h = rectangle
     box = f"rectangle {index} ({name!r}, x={x}, y={y}, w={w}, h={h})"
     class_colour(name)  # the class must exist
+    if not all(isinstance(v, (int, np.integer)) for v in (x, y, w, h)):
+        raise ValueError(f"{box}: x, y, w and h must be whole numbers of pixels")
     if w <= 0 or h <= 0:
         raise ValueError(f"{box}: width and height must be positive")
     if x >= size or y >= size or x + w <= 0 or y + h <= 0:
@@ -72,7 +77,8 @@ def facade_label_map(rectangles: Sequence[Rectangle], size: int = CANVAS_SIZE,
     Each rectangle is (class, x, y, width, height) in pixels and gets the exact palette colour
     of its class; they are painted in order, so a later one covers an earlier one, and the
     parts outside the canvas are clipped away. Raises ValueError naming the first bad
-    rectangle (unknown class, width or height <= 0, nothing inside the canvas).
+    rectangle (not 5 values, unknown class, a coordinate that is not a whole number, width or
+    height <= 0, nothing inside the canvas).
     """
     label_map = np.empty((size, size, 3), np.uint8)
     label_map[:] = class_colour(background)

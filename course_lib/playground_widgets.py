@@ -198,6 +198,7 @@ class SketchPad:
         canvas.on_mouse_down(self._pen_down)
         canvas.on_mouse_move(self._pen_move)
         canvas.on_mouse_up(self._pen_up)
+        canvas.on_mouse_out(self._pen_up)  # a stroke ends where the pen leaves the canvas
         return canvas
 
     def _pen_down(self, x: float, y: float) -> None:

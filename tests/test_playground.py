@@ -73,6 +73,8 @@ def test_background_can_be_another_class():
     (("door", 0, 0, 5, -2), ["rectangle 1", "'door'", "h=-2"]),
     (("sill", 40, 0, 5, 5), ["rectangle 1", "outside", "32x32"]),
     (("sill", -9, 0, 5, 5), ["rectangle 1", "outside"]),
+    (("sill", 1.5, 0, 5, 5), ["rectangle 1", "x=1.5", "whole numbers"]),
+    (("sill", 1, 0, 5), ["rectangle 1", "(class, x, y, width, height)"]),
 ])
 def test_bad_rectangles_are_named(rectangle, words):
     with pytest.raises(ValueError) as err:
