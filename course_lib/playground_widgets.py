@@ -62,6 +62,26 @@ def _image_widget(image: np.ndarray, fmt: str = "png"):
                    layout=w.Layout(width=IMAGE_PX, height=IMAGE_PX))
 
 
+def _picture(image: np.ndarray):
+    """A 256x256 view of `image`: an ipycanvas Canvas (mouse input) if installed, else an Image."""
+    if not _has_ipycanvas():
+        return _image_widget(image)
+    import ipycanvas
+
+    canvas = ipycanvas.Canvas(width=playground.CANVAS_SIZE, height=playground.CANVAS_SIZE,
+                              layout={"width": IMAGE_PX, "height": IMAGE_PX})
+    canvas.put_image_data(image, 0, 0)
+    return canvas
+
+
+def _show_picture(view, image: np.ndarray) -> None:
+    """Replace what a `_picture` view shows."""
+    if hasattr(view, "put_image_data"):
+        view.put_image_data(image, 0, 0)
+    else:
+        view.value = playground.encode_image(image)
+
+
 def _titled(title: str, widget):
     import ipywidgets as w
 
@@ -76,10 +96,15 @@ class FacadeEditor:
 
         from course_lib import evaluation
 
-        self.generator, self.seed = generator, seed
+        self.generator, self.seed, self.previewing = generator, seed, True
         self.rectangles = list(rectangles)
         self.label_map, self.photo = playground.facade_example(generator, rectangles, seed)
-        self.map_view = _image_widget(self.label_map)
+        self.map_view = _picture(self.label_map)
+        self.drag_from: playground.Point | None = None
+        if hasattr(self.map_view, "on_mouse_down"):  # drag a box on the map to set the sliders
+            self.map_view.on_mouse_down(self._drag_start)
+            self.map_view.on_mouse_up(self._drag_end)
+            self.map_view.on_mouse_out(self._drag_end)
         self.photo_view = _image_widget(self.photo, "jpeg")
         self.kind = w.Dropdown(options=list(evaluation.CMP_CLASSES), value="window",
                                description=messages.text("playground.class"))
@@ -110,17 +135,36 @@ class FacadeEditor:
         x, y, width, height = (slider.value for slider in self.sliders)
         return (self.kind.value, x, y, width, height)
 
+    def _drag_start(self, x: float, y: float) -> None:
+        self.drag_from = (x, y)
+
+    def _drag_end(self, x: float, y: float) -> None:
+        """Set the sliders to the box dragged from `drag_from` to (x, y), then preview it."""
+        if self.drag_from is None:
+            return
+        (x0, y0), self.drag_from = self.drag_from, None
+        size = playground.CANVAS_SIZE
+        left, top = (int(np.clip(min(a, b), 0, size - 1)) for a, b in ((x0, x), (y0, y)))
+        right, bottom = (int(np.clip(round(max(a, b)), 1, size)) for a, b in ((x0, x), (y0, y)))
+        values = (left, top, max(right - left, 1), max(bottom - top, 1))
+        self.previewing = False  # one preview for the four slider changes
+        for slider, value in zip(self.sliders, values):
+            slider.value = value
+        self.previewing = True
+        self._preview()
+
     def _preview(self) -> None:
         """Show the pending rectangle on the label map; the photo waits for "Add"."""
-        preview = playground.facade_label_map([*self.rectangles, self.pending()])
-        self.map_view.value = playground.encode_image(preview)
+        if self.previewing:
+            _show_picture(self.map_view,
+                          playground.facade_label_map([*self.rectangles, self.pending()]))
 
     def _change(self, rectangles: list[playground.Rectangle]) -> None:
         self.status.value = messages.text("playground.working")
         self.rectangles = rectangles
         self.label_map, self.photo = playground.facade_example(self.generator, rectangles,
                                                                self.seed)
-        self.map_view.value = playground.encode_image(self.label_map)
+        _show_picture(self.map_view, self.label_map)
         self.photo_view.value = playground.encode_image(self.photo, "jpeg")
         self.status.value = messages.text("playground.count", count=len(rectangles))
 
@@ -157,7 +201,13 @@ class SketchPad:
         self.stroke: list[playground.Point] = []
         self.sketch, self.colouring = playground.colour_sketch(generator,
                                                                self._start_sketch(first), seed)
-        self.canvas = self._canvas()
+        self.canvas = _picture(self.sketch)
+        if hasattr(self.canvas, "on_mouse_down"):  # draw with the mouse
+            self.canvas.line_cap, self.canvas.stroke_style = "round", "black"
+            self.canvas.on_mouse_down(self._pen_down)
+            self.canvas.on_mouse_move(self._pen_move)
+            self.canvas.on_mouse_up(self._pen_up)
+            self.canvas.on_mouse_out(self._pen_up)  # a stroke ends where the pen leaves
         self.colour_view = _image_widget(self.colouring, "jpeg")
         self.width = w.FloatSlider(value=3.0, min=1.0, max=12.0, step=0.5,
                                    description=messages.text("playground.line_width"))
@@ -185,21 +235,6 @@ class SketchPad:
         if 0 <= index < len(self.test_files):
             return playground.load_test_sketch(self.test_files[index])
         return playground.sketch_from_strokes([])  # a blank white page
-
-    def _canvas(self):
-        if not _has_ipycanvas():
-            return _image_widget(self.sketch)
-        import ipycanvas
-
-        canvas = ipycanvas.Canvas(width=playground.CANVAS_SIZE, height=playground.CANVAS_SIZE,
-                                  layout={"width": IMAGE_PX, "height": IMAGE_PX})
-        canvas.line_cap, canvas.stroke_style = "round", "black"
-        canvas.put_image_data(self.sketch, 0, 0)
-        canvas.on_mouse_down(self._pen_down)
-        canvas.on_mouse_move(self._pen_move)
-        canvas.on_mouse_up(self._pen_up)
-        canvas.on_mouse_out(self._pen_up)  # a stroke ends where the pen leaves the canvas
-        return canvas
 
     def _pen_down(self, x: float, y: float) -> None:
         self.stroke = [(x, y)]
@@ -239,10 +274,7 @@ class SketchPad:
         if remember:
             self.history.append(self.sketch)
         self.sketch = sketch
-        if _has_ipycanvas():
-            self.canvas.put_image_data(sketch, 0, 0)
-        else:
-            self.canvas.value = playground.encode_image(sketch)
+        _show_picture(self.canvas, sketch)
         self.status.value = messages.text("playground.working")
         self.colouring = playground.colour_sketch(self.generator, sketch, self.seed)[1]
         self.colour_view.value = playground.encode_image(self.colouring, "jpeg")

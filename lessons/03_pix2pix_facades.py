@@ -1354,11 +1354,12 @@ else:
 #
 # The generator only ever sees a label map, so you can draw one yourself. On the left below,
 # the label map starts as a small two-storey building (`playground.EXAMPLE_FACADE`). Pick a
-# class, set the rectangle's top-left corner (`x`, `y`) and size (`w`, `h`), in pixels of the
-# 256×256 map, and press **Add**: the photo on the right is generated again (about a second on
-# a CPU). **Undo** removes the last rectangle, **Clear** leaves a bare wall (the `facade`
-# blue), **Example** brings the building back. Rectangles are painted in order, so a later
-# one covers an earlier one, in the dataset's own colours (`evaluation.CMP_PALETTE`).
+# class, drag a box on the map with the mouse (or set its top-left corner `x`, `y` and size
+# `w`, `h` with the sliders, in pixels of the 256×256 map) and press **Add**: the photo on the
+# right is generated again (about a second on a CPU). **Undo** removes the last rectangle,
+# **Clear** leaves a bare wall (the `facade` blue), **Example** brings the building back.
+# Rectangles are painted in order, so a later one covers an earlier one, in the dataset's own
+# colours (`evaluation.CMP_PALETTE`; the legend under the map names them).
 #
 # Things to try, and what to notice:
 #
@@ -1369,7 +1370,7 @@ else:
 #   texture of something the network did see?
 # * **Architecture that makes no sense**: a door on the top floor, a shop above a window.
 #   The generator follows the layout anyway: the U-Net's skips carry *where* things are,
-#   training taught it only *what they look like*.
+#   and what they look like comes from the training photos, where doors stood on the ground.
 # * The same map always gives the same photo: the dropout masks are seeded (section 10).
 #
 # Widgets need a running notebook. Where they cannot be shown (GitHub's viewer, CI), this
@@ -1380,11 +1381,12 @@ else:
 #
 # 생성자가 보는 것은 레이블 맵뿐이므로, 레이블 맵을 직접 그려 넣을 수도 있습니다. 아래 왼쪽의
 # 레이블 맵은 작은 2층 건물(`playground.EXAMPLE_FACADE`)에서 시작합니다. 클래스(class)를 고르고,
-# 사각형의 왼쪽 위 모서리(`x`, `y`)와 크기(`w`, `h`)를 256×256 맵의 픽셀 단위로 정한 뒤 **추가**를
-# 누르면 오른쪽 사진이 다시 생성됩니다(CPU에서 1초 정도). **되돌리기**는 마지막 사각형을 지우고,
-# **모두 지우기**는 맨 벽(`facade`의 파란색)만 남기며, **예시**는 처음 건물을 되살립니다. 사각형은
-# 추가한 순서대로 칠해지므로 나중 것이 먼저 것을 덮고, 색은 데이터셋의 색
-# (`evaluation.CMP_PALETTE`)을 그대로 씁니다.
+# 맵 위에서 마우스로 사각형을 끌어 그린 뒤(또는 슬라이더로 왼쪽 위 모서리 `x`, `y`와 크기 `w`,
+# `h`를 256×256 맵의 픽셀 단위로 정한 뒤) **추가**를 누르면 오른쪽 사진이 다시 생성됩니다(CPU에서
+# 1초 정도). **되돌리기**는 마지막 사각형을 지우고, **모두 지우기**는 맨 벽(`facade`의 파란색)만
+# 남기며, **예시**는 처음 건물을 되살립니다. 사각형은 추가한 순서대로 칠해지므로 나중 것이 먼저
+# 것을 덮고, 색은 데이터셋의 색(`evaluation.CMP_PALETTE`, 맵 아래 범례에 클래스 이름이
+# 있습니다)을 그대로 씁니다.
 #
 # 이렇게 해 보고, 다음을 눈여겨보세요.
 #
@@ -1393,8 +1395,8 @@ else:
 # * **아주 큰 창문 하나**(200×200). 학습 사진에는 이런 창문이 없었습니다. 유리가 나오나요, 아니면
 #   네트워크가 본 적 있는 다른 무언가의 질감이 나오나요?
 # * **말이 안 되는 건물**: 꼭대기 층의 문, 창문 위의 상점(shop). 그래도 생성자는 레이아웃을
-#   따릅니다. U-Net의 스킵 연결은 *어디에* 무엇이 있는지를 전달하고, 학습은 그것이 *어떻게
-#   생겼는지*만 가르쳤기 때문입니다.
+#   따릅니다. U-Net의 스킵 연결은 *어디에* 무엇이 있는지를 전달하고, 그것이 어떻게 생겼는지는
+#   문이 늘 1층에 있던 학습 사진에서 배운 것이기 때문입니다.
 # * 같은 맵은 언제나 같은 사진을 줍니다. 드롭아웃 마스크의 시드가 고정되어 있기 때문입니다(10절).
 #
 # 위젯(widget)은 실행 중인 노트북에서만 동작합니다. 위젯을 보여 줄 수 없는 곳(GitHub 뷰어, CI)에서는

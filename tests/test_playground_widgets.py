@@ -99,6 +99,20 @@ def test_facade_editor_adds_undoes_and_clears():
     assert editor.rectangles == list(playground.EXAMPLE_FACADE)
 
 
+@pytest.mark.skipif(not playground_widgets._has_ipycanvas(), reason="needs ipycanvas")
+def test_dragging_on_the_facade_sets_the_box_in_any_direction():
+    editor = playground_widgets.FacadeEditor(identity_generator(), [])
+    editor._drag_start(120.4, 200.0)
+    editor._drag_end(80.0, 150.6)  # up and to the left
+    assert editor.pending()[1:] == (80, 150, 40, 50)
+    editor._drag_start(250, 250)
+    editor._drag_end(400, -20)  # left the canvas: clipped to it
+    assert editor.pending()[1:] == (250, 0, 6, 250)
+    editor._drag_end(10, 10)  # a release without a press changes nothing
+    assert editor.pending()[1:] == (250, 0, 6, 250)
+    assert editor.rectangles == []  # dragging previews; only "Add" adds
+
+
 def test_sketch_pad_draws_uploads_picks_and_undoes(tmp_path):
     path = pair_file(tmp_path)
     pad = playground_widgets.SketchPad(identity_generator(), [path])
@@ -120,3 +134,19 @@ def test_sketch_pad_draws_uploads_picks_and_undoes(tmp_path):
     assert (pad.sketch[128] == 0).all()  # ... and keeps the sketch
     pad._undo()
     assert (pad.sketch == 255).all()
+
+
+def test_without_ipycanvas_the_views_are_images(monkeypatch, tmp_path):
+    import ipywidgets
+
+    monkeypatch.setattr(playground_widgets, "_has_ipycanvas", lambda: False)
+    pad = playground_widgets.SketchPad(identity_generator(), [pair_file(tmp_path)])
+    assert isinstance(pad.canvas, ipywidgets.Image)
+    assert "ipycanvas" in pad.status.value  # says why there is no mouse drawing
+    pad.picker.value = -1
+    assert pad.canvas.value == playground.encode_image(pad.sketch)
+    editor = playground_widgets.FacadeEditor(identity_generator(), [])
+    assert isinstance(editor.map_view, ipywidgets.Image)
+    editor.sliders[0].value = 7  # the preview still shows on the image
+    assert editor.map_view.value == playground.encode_image(
+        playground.facade_label_map([editor.pending()]))
