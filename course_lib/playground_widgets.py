@@ -6,7 +6,8 @@
 With a widget frontend (`quiz.has_frontend`) each shows its widgets, and the same output also
 carries a JPEG of its first picture, which is what GitHub's viewer and other widget-less
 renderers show. Headless (CI, grading, `COURSE_HEADLESS=1`) each shows only that static figure.
-Mouse drawing needs ipycanvas; without it the sketch pad keeps upload and test sketches.
+The mouse (drawing a sketch, dragging a box on the facade) needs ipycanvas; without it the
+views are plain images and the sliders, uploads and test sketches still work.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from course_lib import messages, pixels, playground, quiz
+from course_lib import evaluation, messages, pixels, playground, quiz
 
 IMAGE_PX = "256px"
 
@@ -94,8 +95,6 @@ class FacadeEditor:
     def __init__(self, generator, rectangles: Sequence[playground.Rectangle], seed: int = 0):
         import ipywidgets as w
 
-        from course_lib import evaluation
-
         self.generator, self.seed, self.previewing = generator, seed, True
         self.rectangles = list(rectangles)
         self.label_map, self.photo = playground.facade_example(generator, rectangles, seed)
@@ -171,8 +170,6 @@ class FacadeEditor:
 
 def legend_html() -> str:
     """One colour swatch and name per CMP class, in palette order (HTML)."""
-    from course_lib import evaluation
-
     swatch = ('<span style="display:inline-block;width:12px;height:12px;'
               'background:rgb{};margin:0 3px 0 9px;vertical-align:middle"></span>{}')
     return "".join(swatch.format(tuple(playground.class_colour(name).tolist()), name)
