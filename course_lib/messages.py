@@ -93,6 +93,26 @@ EN: dict[str, str] = {
     "quiz.mark_not_yet": "✗ not yet",
     "quiz.write_it_down": ("Now write this answer in the answer cell below: that is what gets "
                            "graded."),
+    # course_lib.playground / playground_widgets: lesson 03's facade editor, 04's sketch pad
+    "playground.label_map": "label map (input)",
+    "playground.photo": "generated photo",
+    "playground.sketch": "sketch (input)",
+    "playground.colouring": "colouring",
+    "playground.not_an_image": "not an image that can be read (PNG, JPEG, GIF or BMP): {error}",
+    "playground.class": "class",
+    "playground.add": "Add",
+    "playground.undo": "Undo",
+    "playground.clear": "Clear",
+    "playground.example": "Example",
+    "playground.working": "working…",
+    "playground.count": "{count} rectangle(s) on the facade",
+    "playground.line_width": "line width",
+    "playground.upload": "Upload an image",
+    "playground.test_sketch": "test sketch",
+    "playground.blank": "(blank page)",
+    "playground.no_canvas": ("Drawing with the mouse needs ipycanvas (pip install ipycanvas); "
+                             "upload an image or pick a test sketch instead."),
+    "playground.static": "Static example (interactive widgets cannot be shown here).",
 }
 
 KO: dict[str, str] = {
@@ -164,6 +184,25 @@ KO: dict[str, str] = {
     "quiz.mark_correct": "✓ 정답",
     "quiz.mark_not_yet": "✗ 아직 아닙니다",
     "quiz.write_it_down": "이제 이 답을 아래 답안 셀에 적으세요. 채점되는 것은 그 셀입니다.",
+    "playground.label_map": "레이블 맵 (입력)",
+    "playground.photo": "생성된 사진",
+    "playground.sketch": "스케치 (입력)",
+    "playground.colouring": "색칠 결과",
+    "playground.not_an_image": "읽을 수 있는 이미지(PNG, JPEG, GIF, BMP)가 아닙니다: {error}",
+    "playground.class": "클래스",
+    "playground.add": "추가",
+    "playground.undo": "되돌리기",
+    "playground.clear": "모두 지우기",
+    "playground.example": "예시",
+    "playground.working": "생성 중…",
+    "playground.count": "파사드 위의 사각형 {count}개",
+    "playground.line_width": "선 굵기",
+    "playground.upload": "이미지 올리기",
+    "playground.test_sketch": "테스트 스케치",
+    "playground.blank": "(빈 종이)",
+    "playground.no_canvas": ("마우스로 그리려면 ipycanvas가 필요합니다(pip install ipycanvas). "
+                             "대신 이미지를 올리거나 테스트 스케치를 고르세요."),
+    "playground.static": "정적 예시입니다(여기서는 대화형 위젯을 보여 줄 수 없습니다).",
 }
 
 CATALOGUE = {"en": EN, "ko": KO}

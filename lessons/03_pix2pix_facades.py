@@ -1349,6 +1349,67 @@ else:
           "--checkpoint-dir runs/pix2pix-facades/checkpoints\n"
           "(or run this notebook in full mode and load RUN_DIR/generator.weights.h5).")
 
+# %% [markdown] id="nb03-58a" lang="en"
+# ### Your turn: a facade editor
+#
+# The generator only ever sees a label map, so you can draw one yourself. On the left below,
+# the label map starts as a small two-storey building (`playground.EXAMPLE_FACADE`). Pick a
+# class, drag a box on the map with the mouse (or set its top-left corner `x`, `y` and size
+# `w`, `h` with the sliders, in pixels of the 256×256 map) and press **Add**: the photo on the
+# right is generated again (about a second on a CPU). **Undo** removes the last rectangle,
+# **Clear** leaves a bare wall (the `facade` blue), **Example** brings the building back.
+# Rectangles are painted in order, so a later one covers an earlier one, in the dataset's own
+# colours (`evaluation.CMP_PALETTE`; the legend under the map names them).
+#
+# Things to try, and what to notice:
+#
+# * **A window with no wall around it**: a large `background` rectangle (the dark blue
+#   outside the building) with a `window` inside it. What does the generator put around that
+#   window, and how does it differ from the wall next to it?
+# * **One huge window** (200×200). No training photo had one: do you get glass, or the
+#   texture of something the network did see?
+# * **Architecture that makes no sense**: a door on the top floor, a shop above a window.
+#   The generator follows the layout anyway: the U-Net's skips carry *where* things are,
+#   and what they look like comes from the training photos, where doors stood on the ground.
+# * The same map always gives the same photo: the dropout masks are seeded (section 10).
+#
+# Widgets need a running notebook. Where they cannot be shown (GitHub's viewer, CI), this
+# cell shows a static figure instead: the example building and its photo.
+
+# %% [markdown] id="nb03-58a-ko" lang="ko"
+# ### 직접 해 보기: 파사드 편집기
+#
+# 생성자가 보는 것은 레이블 맵뿐이므로, 레이블 맵을 직접 그려 넣을 수도 있습니다. 아래 왼쪽의
+# 레이블 맵은 작은 2층 건물(`playground.EXAMPLE_FACADE`)에서 시작합니다. 클래스(class)를 고르고,
+# 맵 위에서 마우스로 사각형을 끌어 그린 뒤(또는 슬라이더로 왼쪽 위 모서리 `x`, `y`와 크기 `w`,
+# `h`를 256×256 맵의 픽셀 단위로 정한 뒤) **추가**를 누르면 오른쪽 사진이 다시 생성됩니다(CPU에서
+# 1초 정도). **되돌리기**는 마지막 사각형을 지우고, **모두 지우기**는 맨 벽(`facade`의 파란색)만
+# 남기며, **예시**는 처음 건물을 되살립니다. 사각형은 추가한 순서대로 칠해지므로 나중 것이 먼저
+# 것을 덮고, 색은 데이터셋의 색(`evaluation.CMP_PALETTE`, 맵 아래 범례에 클래스 이름이
+# 있습니다)을 그대로 씁니다.
+#
+# 이렇게 해 보고, 다음을 눈여겨보세요.
+#
+# * **벽이 없는 창문**: 커다란 `background` 사각형(건물 바깥의 짙은 파란색) 안에 `window`를 하나
+#   넣어 보세요. 생성자는 그 창문 주위에 무엇을 그리나요? 옆의 벽과는 어떻게 다른가요?
+# * **아주 큰 창문 하나**(200×200). 학습 사진에는 이런 창문이 없었습니다. 유리가 나오나요, 아니면
+#   네트워크가 본 적 있는 다른 무언가의 질감이 나오나요?
+# * **말이 안 되는 건물**: 꼭대기 층의 문, 창문 위의 상점(shop). 그래도 생성자는 레이아웃을
+#   따릅니다. U-Net의 스킵 연결은 *어디에* 무엇이 있는지를 전달하고, 그것이 어떻게 생겼는지는
+#   문이 늘 1층에 있던 학습 사진에서 배운 것이기 때문입니다.
+# * 같은 맵은 언제나 같은 사진을 줍니다. 드롭아웃 마스크의 시드가 고정되어 있기 때문입니다(10절).
+#
+# 위젯(widget)은 실행 중인 노트북에서만 동작합니다. 위젯을 보여 줄 수 없는 곳(GitHub 뷰어, CI)에서는
+# 이 셀이 대신 정적인 그림, 즉 예시 건물과 그 사진을 보여 줍니다.
+
+# %% id="nb03-58b" tags=["skip-grading"]
+# NBVAL_IGNORE_OUTPUT
+# The editor's drawing and inference are plain functions: course_lib/playground.py.
+from course_lib import playground_widgets
+
+if weights.available("pix2pix-facades", quiet=True):  # the cell above said why not
+    playground_widgets.facade_editor(pretrained)
+
 # %% [markdown] id="nb03-59" lang="en"
 # What to look for in good predictions: windows and doors sit where the label map puts
 # them (that is the L1 term and the skip connections), and walls have texture instead of

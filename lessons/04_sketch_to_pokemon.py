@@ -887,6 +887,65 @@ else:
 if viz.training_history("pix2pix-pokemon") is not None:
     plt.show()
 
+# %% [markdown] id="nb04-36d" lang="en"
+# ## 6. Your turn: a sketch pad
+#
+# Draw on the left canvas with the mouse: each stroke is coloured as soon as you release the
+# button. You can also pick one of the test sketches from the list, or upload a picture of
+# your own (any size: a transparent background becomes white, grey becomes RGB, and a
+# non-square picture is padded with white; see `playground.prepare_input`). **Undo** takes
+# back the last change, **Clear** gives a blank page, and the *line width* slider sets the
+# pen's thickness in pixels of the 256×256 input.
+#
+# Things to try, and what to notice:
+#
+# * **Line thickness.** Draw the same shape with thin (1–2 px), medium (3–5 px) and very
+#   thick (10 px) lines. The training sketches have lines about 2–3 px wide. When we tried
+#   it, thin lines got only faint colour, medium ones got the body filled in, and very thick
+#   lines stayed dark outlines around a pale inside. Why would a network trained on one
+#   kind of sketch care so much about line width?
+# * **Closed and open outlines**: does colour stay inside a closed shape? Does it leak out
+#   through a gap?
+# * **Add a stroke to a test sketch** and see how far its effect spreads across the colouring.
+# * **Upload something that is not a sketch** (a photo, a filled drawing): the input is far
+#   from the training data, and the output shows it.
+#
+# Where widgets cannot be shown (GitHub's viewer, CI) the cell shows a static figure instead:
+# the first test sketch and its colouring.
+
+# %% [markdown] id="nb04-36d-ko" lang="ko"
+# ## 6. 직접 해 보기: 스케치 패드
+#
+# 왼쪽 캔버스(canvas)에 마우스로 그려 보세요. 마우스 버튼을 놓는 순간 그 획이 색칠됩니다. 목록에서
+# 테스트 스케치를 고르거나 직접 만든 그림을 올릴 수도 있습니다(크기는 상관없습니다. 투명한 배경은
+# 흰색으로, 흑백은 RGB로 바뀌고, 정사각형이 아닌 그림은 흰색 여백을 붙여 정사각형으로 만듭니다.
+# `playground.prepare_input` 참고). **되돌리기**는 마지막 변경을 취소하고, **모두 지우기**는 빈
+# 종이를 주며, *선 굵기* 슬라이더는 256×256 입력의 픽셀 단위로 펜 굵기를 정합니다.
+#
+# 이렇게 해 보고, 다음을 눈여겨보세요.
+#
+# * **선 굵기.** 같은 모양을 가는 선(1–2 px), 보통 선(3–5 px), 아주 굵은 선(10 px)으로 그려
+#   보세요. 학습용 스케치의 선 굵기는 2–3 px 정도입니다. 저희가 해 보았을 때는 가는 선에는
+#   색이 희미하게만 칠해졌고, 보통 선에서는 몸통이 채워졌으며, 아주 굵은 선은 속이 옅은 채로
+#   진한 윤곽선만 남았습니다. 한 종류의 스케치로 학습한 네트워크가 왜 선 굵기에 이렇게
+#   민감할까요?
+# * **닫힌 윤곽선과 열린 윤곽선**: 닫힌 모양 안에 색이 머무르나요? 틈이 있으면 밖으로 새어
+#   나가나요?
+# * **테스트 스케치에 획을 하나 더해** 보고, 그 영향이 색칠 결과의 어디까지 퍼지는지 보세요.
+# * **스케치가 아닌 그림**(사진, 속이 채워진 그림)을 올려 보세요. 입력이 학습 데이터와 멀리
+#   떨어져 있으면 출력에 그대로 드러납니다.
+#
+# 위젯을 보여 줄 수 없는 곳(GitHub 뷰어, CI)에서는 이 셀이 대신 정적인 그림, 즉 첫 번째 테스트
+# 스케치와 그 색칠 결과를 보여 줍니다.
+
+# %% id="nb04-36e" tags=["skip-grading"]
+# NBVAL_IGNORE_OUTPUT
+# The pad's drawing and inference are plain functions: course_lib/playground.py.
+from course_lib import playground_widgets
+
+if weights.available("pix2pix-pokemon", quiet=True):  # section 5 said why not
+    playground_widgets.sketch_pad(pretrained, test_files)
+
 # %% [markdown] id="nb04-37" lang="en"
 # ## Summary
 #
