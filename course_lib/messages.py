@@ -1,7 +1,14 @@
-"""What the library says to a learner, in English and Korean: one catalogue.
+"""What the course says to a learner, in English and Korean.
 
     from course_lib import messages
-    messages.text("quiz.correct", item="01-ex1", pts="2/2 points")
+    messages.text("quiz.correct", item="01-ex1", pts="2/2 points")   # the library: by key
+
+    from course_lib.messages import tr
+    print(tr("Generator output shape:", "생성자 출력 모양:"), shape)  # a lesson: both inline
+
+The library's sentences live in one catalogue below (EN / KO, by key). A lesson's own printed
+lines and figure titles stay in the lesson's code, English first and Korean second, through
+`tr`: a learner reading the cell sees both and never has to open the library.
 
 The language comes from `COURSE_LANG` ("ko" or "en", read at every call; anything that does
 not start with "ko" means English). The Korean notebooks (`notebooks/ko/`, `instructor/ko/`)
@@ -92,6 +99,19 @@ EN: dict[str, str] = {
     "quiz.mark_not_yet": "✗ not yet",
     "quiz.write_it_down": ("Now write this answer in the answer cell below: that is what gets "
                            "graded."),
+    # course_lib.viz: figure titles and labels
+    "viz.input": "Input",
+    "viz.target": "Ground Truth",
+    "viz.predicted": "Predicted",
+    "viz.patch_logits": "PatchGAN logits (30x30)",
+    "viz.losses": "Losses",
+    "viz.step": "step",
+    "viz.no_history": "{name}: no training history ships with these weights.",
+    "viz.progress_frames": "progress frames: the same inputs, left to right through training",
+    "viz.training_run": ("{name}: the real training run ({steps:,} steps, {epochs:g} epochs, "
+                         "batch {batch})"),
+    "viz.no_korean_font": ("no Korean font: Hangul in figures shows as boxes. "
+                           "Install it with `pip install {package}`."),
 }
 
 KO: dict[str, str] = {
@@ -162,6 +182,17 @@ KO: dict[str, str] = {
     "quiz.mark_correct": "✓ 정답",
     "quiz.mark_not_yet": "✗ 아직 아닙니다",
     "quiz.write_it_down": "이제 이 답을 아래 답안 셀에 적으세요. 채점되는 것은 그 셀입니다.",
+    "viz.input": "입력",
+    "viz.target": "정답",
+    "viz.predicted": "예측",
+    "viz.patch_logits": "PatchGAN 로짓 (30x30)",
+    "viz.losses": "손실",
+    "viz.step": "스텝",
+    "viz.no_history": "{name}: 이 가중치에는 학습 기록이 함께 제공되지 않습니다.",
+    "viz.progress_frames": "진행 프레임: 같은 입력을 학습 순서대로 왼쪽에서 오른쪽으로",
+    "viz.training_run": "{name}: 실제 학습 기록 ({steps:,} 스텝, {epochs:g} 에포크, 배치 {batch})",
+    "viz.no_korean_font": ("한국어 글꼴이 없어 그림의 한글이 네모로 보입니다. "
+                           "`pip install {package}`로 설치하세요."),
 }
 
 CATALOGUE = {"en": EN, "ko": KO}
@@ -177,4 +208,15 @@ def text(key: str, **fmt) -> str:
     template = CATALOGUE[lang()].get(key)
     if template is None:
         template = EN[key]  # an unknown key is a bug: KeyError
+    return template.format(**fmt) if fmt else template
+
+
+def tr(en: str, ko: str, **fmt) -> str:
+    """`ko` when the language is Korean (`lang()`, read at this call), else `en`.
+
+    With keyword arguments the chosen text is a template, formatted like `text`:
+    `tr("loss {loss:.3f}", "손실 {loss:.3f}", loss=0.5)`; both languages are meant to carry
+    the same fields and format specs, so the numbers read the same in either edition.
+    """
+    template = ko if lang() == "ko" else en
     return template.format(**fmt) if fmt else template
