@@ -15,9 +15,10 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 LETTERS = re.compile(r"[^\W\d_]")
 # Library messages that stay English in the Korean edition on purpose (none today).
 ENGLISH_ONLY: set[str] = set()
-# A shown string that is a name from the code reads the same in every edition: a variable,
-# module or argument ("train_images:", "course_lib", "training=True") or an exception class.
-CODE_NAME = re.compile(r"\s*(?:[A-Za-z_]\w*(?:[._=]\w+)+|[A-Z]\w*Error):?\s*")
+# Names from the code read the same in every edition, so they do not count as text to
+# translate: a dotted / snake_case / keyword-argument name ("course_lib", "train_images",
+# "training=True"), a CamelCase class ("GeneratorCGAN", "ValueError"), a call ("upsample(").
+CODE_NAME = re.compile(r"[A-Za-z_]\w*(?:[._=]\w+)+|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*\(")
 
 
 def _fields(template: str) -> list[tuple[str, str, str | None]]:
@@ -88,7 +89,7 @@ def test_tr_leaves_braces_alone_without_fields(monkeypatch):
 # Calls whose positional arguments a learner reads, and keyword arguments that are shown text.
 SHOWN_CALLS = {"print", "title", "suptitle", "set_title", "xlabel", "ylabel", "set_xlabel",
                "set_ylabel", "legend", "text", "set_text", "annotate"}
-SHOWN_KEYWORDS = {"title", "titles", "label", "labels", "xlabel", "ylabel", "columns", "names"}
+SHOWN_KEYWORDS = {"title", "titles", "label", "labels", "xlabel", "ylabel"}
 
 
 def _call_name(node: ast.Call) -> str:
@@ -99,9 +100,9 @@ def _call_name(node: ast.Call) -> str:
 def _shown_strings(node: ast.AST):
     """String constants in `node` that end up in the output, outside any tr(...) call.
 
-    Follows what is printed as is (literals, f-string text, concatenation, tuples/lists,
-    conditional branches, `"...".format(...)` templates); skips what only selects a value
-    (subscripts, attribute and call arguments, f-string format specs).
+    Follows what is printed as is (literals, f-string text, concatenation, tuples/lists and
+    comprehensions, conditional branches, `"...".format(...)` templates); skips what only
+    selects a value (subscripts, attribute and call arguments, f-string format specs).
     """
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         yield node
@@ -116,9 +117,13 @@ def _shown_strings(node: ast.AST):
     elif isinstance(node, ast.IfExp):
         yield from _shown_strings(node.body)
         yield from _shown_strings(node.orelse)
-    elif isinstance(node, ast.Tuple | ast.List | ast.Starred):
-        for element in getattr(node, "elts", [getattr(node, "value", None)]):
+    elif isinstance(node, ast.Tuple | ast.List):
+        for element in node.elts:
             yield from _shown_strings(element)
+    elif isinstance(node, ast.Starred):
+        yield from _shown_strings(node.value)
+    elif isinstance(node, ast.ListComp | ast.GeneratorExp):
+        yield from _shown_strings(node.elt)
     elif isinstance(node, ast.Call) and _call_name(node) != "tr":
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in {"format", "join"}:
@@ -135,7 +140,7 @@ def _untranslated(source: str) -> list[str]:
         shown += [kw.value for kw in node.keywords if kw.arg in SHOWN_KEYWORDS]
         for expr in shown:
             for const in _shown_strings(expr):
-                if LETTERS.search(const.value) and not CODE_NAME.fullmatch(const.value):
+                if LETTERS.search(CODE_NAME.sub("", const.value)):
                     found.append(f"{const.lineno}: {const.value!r}")
     return found
 
@@ -166,14 +171,17 @@ def test_scanner_catches_english_only_output():
            'viz.sample_grid(x, title="fakes")\n'
            'ax.plot(x, label="real" if a else "fake")\n'
            'print(tr("ok", "좋음"), "not ok")\n'
-           'print("images:", x)\n')
+           'print("images:", x)\n'
+           'print("image branch Maxout(240,5)")\n'
+           'viz.sample_grid(x, labels=[f"asked {d}" for d in digits])\n')
     assert ([hit.split(":")[0] for hit in _untranslated(bad)]
-            == ["1", "2", "3", "4", "5", "5", "6", "7"])
+            == ["1", "2", "3", "4", "5", "5", "6", "7", "8", "9"])
     fine = ('print(tr("Generator output shape:", "생성자 출력 모양:"), shape)\n'
             'print(f"{loss:.3f}", history["gen_loss"][-1], sep=" | ")\n'
             'plt.title(tr(f"epoch {e}", f"에포크 {e}"))\n'
             'print("-" * 40, f"{x:>8.2f}")\n'
-            'print("train_images:", x, "course_lib", "training=True", "ValueError:")\n')
+            'print("train_images:", x, "course_lib", "training=True", "ValueError:")\n'
+            'print("GeneratorCGAN (4, 100) ->", "upsample(3, 4):")\n')
     assert _untranslated(fine) == []
 
 
