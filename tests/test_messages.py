@@ -17,8 +17,10 @@ LETTERS = re.compile(r"[^\W\d_]")
 ENGLISH_ONLY: set[str] = set()
 # Names from the code read the same in every edition, so they do not count as text to
 # translate: a dotted / snake_case / keyword-argument name ("course_lib", "train_images",
-# "training=True"), a CamelCase class ("GeneratorCGAN", "ValueError"), a call ("upsample(").
-CODE_NAME = re.compile(r"[A-Za-z_]\w*(?:[._=]\w+)+|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*\(")
+# "training=True"), a CamelCase class ("GeneratorCGAN", "ValueError"), a call ("upsample(");
+# so do units and the multiplication x ("12 MB", "30 x 30").
+CODE_NAME = re.compile(r"[A-Za-z_]\w*(?:[._=]\w+)+|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*\("
+                       r"|\b(?:x|MB|dB)\b")
 
 
 def _fields(template: str) -> list[tuple[str, str, str | None]]:
@@ -181,7 +183,8 @@ def test_scanner_catches_english_only_output():
             'plt.title(tr(f"epoch {e}", f"에포크 {e}"))\n'
             'print("-" * 40, f"{x:>8.2f}")\n'
             'print("train_images:", x, "course_lib", "training=True", "ValueError:")\n'
-            'print("GeneratorCGAN (4, 100) ->", "upsample(3, 4):")\n')
+            'print("GeneratorCGAN (4, 100) ->", "upsample(3, 4):")\n'
+            'print(f"({size:.0f} MB)", f"{n} x {n}")\n')
     assert _untranslated(fine) == []
 
 
