@@ -18,9 +18,9 @@ ENGLISH_ONLY: set[str] = set()
 # Names from the code read the same in every edition, so they do not count as text to
 # translate: a dotted / snake_case / keyword-argument name ("course_lib", "train_images",
 # "training=True"), a CamelCase class ("GeneratorCGAN", "ValueError"), a call ("upsample(");
-# so do units and the multiplication x ("12 MB", "30 x 30").
+# so do units, metric names and the multiplication x ("12 MB", "PSNR 21 dB", "30 x 30").
 CODE_NAME = re.compile(r"[A-Za-z_]\w*(?:[._=]\w+)+|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z_]\w*\("
-                       r"|\b(?:x|MB|dB)\b")
+                       r"|\b(?:x|MB|dB|L1|L2|PSNR)\b")
 
 
 def _fields(template: str) -> list[tuple[str, str, str | None]]:
