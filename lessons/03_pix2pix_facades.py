@@ -813,7 +813,7 @@ print(tr("Pix2Pix PatchGAN (3 strided + 2 stride-1 convs): {field} pixels",
          field=receptive_field([(4, 2)] * 3 + [(4, 1)] * 2)))
 print()
 print(tr("strided blocks | patch seen | output grid for a 256x256 input",
-         "  스트라이드 블록 | 보는 패치 | 256x256 입력의 출력 격자"))
+         " 스트라이드 수 |  보는 패치  | 256x256 입력의 출력 격자"))
 for n_down in range(1, 6):
     field = receptive_field([(4, 2)] * n_down + [(4, 1)] * 2)
     grid = 256 // 2**n_down - 2  # each stride-1 conv: +2 padding, -3 for the 4x4 kernel
