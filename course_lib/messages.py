@@ -99,6 +99,24 @@ EN: dict[str, str] = {
     "quiz.mark_not_yet": "✗ not yet",
     "quiz.write_it_down": ("Now write this answer in the answer cell below: that is what gets "
                            "graded."),
+    # course_lib.config: the setup cell's report (describe, mode_name)
+    "config.mode_fast": "FAST (COURSE_FAST=1: tiny runs for CPU/CI)",
+    "config.mode_full": "FULL (lesson settings)",
+    "config.describe": "Mode:   {mode}\nDevice: {device}\nData:   {data}{missing}",
+    "config.data_missing": "  (not there yet: datasets download on first use)",
+    # course_lib.training.fit: where a run starts and ends
+    "training.resuming": "Resuming from step {step} ({path})",
+    "training.starting": "Starting a new run; checkpoints go to {path}",
+    "training.nothing_to_do": "Already at step {start} of {total}: nothing to train.",
+    "training.finished": "Finished at step {step}; latest checkpoint: {path}",
+    # course_lib.checkpoints.restore_newest_intact: a damaged checkpoint was skipped
+    "checkpoints.using_newest": "Using the newest intact checkpoint {prefix} instead of {skipped}",
+    "checkpoints.rewrote_state": ("Rewrote the damaged or stale checkpoint state file of "
+                                  "{folder} to name {name}"),
+    # course_lib.quiz: a learner's exercise answer used later in the lesson, or not
+    "quiz.using_yours": "Using your {name} ({item}) from here on.",
+    "quiz.using_reference": ("Your {name} ({item}) is missing or failed its check — the lesson "
+                             "continues with course_lib's reference."),
     # course_lib.viz: figure titles and labels
     "viz.input": "Input",
     "viz.target": "Ground Truth",
@@ -182,6 +200,22 @@ KO: dict[str, str] = {
     "quiz.mark_correct": "✓ 정답",
     "quiz.mark_not_yet": "✗ 아직 아닙니다",
     "quiz.write_it_down": "이제 이 답을 아래 답안 셀에 적으세요. 채점되는 것은 그 셀입니다.",
+    "config.mode_fast": "빠른 모드 (COURSE_FAST=1: CPU/CI용 아주 짧은 실행)",
+    "config.mode_full": "전체 모드 (강의 원래 설정)",
+    "config.describe": "모드:   {mode}\n장치:   {device}\n데이터: {data}{missing}",
+    "config.data_missing": "  (아직 없음: 처음 쓸 때 데이터셋을 내려받습니다)",
+    "training.resuming": "스텝 {step}부터 이어서 학습합니다 ({path})",
+    "training.starting": "새로 학습을 시작합니다. 체크포인트는 {path} 에 저장됩니다",
+    "training.nothing_to_do": ("이미 {total} 스텝 중 {start} 스텝까지 학습했습니다: "
+                               "더 학습할 것이 없습니다."),
+    "training.finished": "스텝 {step}에서 끝났습니다. 최신 체크포인트: {path}",
+    "checkpoints.using_newest": ("{skipped} 대신 손상되지 않은 가장 최근 체크포인트 "
+                                 "{prefix}을(를) 씁니다"),
+    "checkpoints.rewrote_state": ("{folder}의 손상되었거나 오래된 체크포인트 상태 파일을 "
+                                  "{name}을(를) 가리키도록 다시 썼습니다"),
+    "quiz.using_yours": "이제부터 여러분의 {name} ({item})을(를) 씁니다.",
+    "quiz.using_reference": ("여러분의 {name} ({item})이(가) 없거나 검사를 통과하지 못해, "
+                             "course_lib의 참고 구현으로 강의를 이어 갑니다."),
     "viz.input": "입력",
     "viz.target": "정답",
     "viz.predicted": "예측",

@@ -37,3 +37,14 @@ def test_display_path_never_shows_the_machines_layout(monkeypatch, tmp_path):
     assert config.display_path(config.repo_root() / "runs" / "gan") == "runs/gan"
     assert config.display_path(tmp_path / "elsewhere") == ".../elsewhere"
     assert str(tmp_path) not in config.describe()
+
+
+def test_describe_speaks_the_learners_language(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    text = config.describe()
+    assert "빠른 모드" in text and "장치:" in text and "아직 없음" in text
+    assert "$COURSE_DATA_DIR" in text and "Device:" not in text
+    monkeypatch.setenv("COURSE_LANG", "en")
+    assert config.describe().startswith("Mode:   FAST")
