@@ -212,8 +212,9 @@ print(tr("flat share: left {left:.2f}, right {right:.2f}",
          "평평한 비율: 왼쪽 {left:.2f}, 오른쪽 {right:.2f}",
          left=flat_share(left), right=flat_share(right)))
 INPUT_SIDE = "right" if flat_share(right) > flat_share(left) else "left"
+side_name = {"left": tr("LEFT", "왼쪽"), "right": tr("RIGHT", "오른쪽")}[INPUT_SIDE]
 print(tr("the label map (the input) is the {side} half",
-         "레이블 맵(입력)은 {side} 절반입니다", side=INPUT_SIDE.upper()))
+         "레이블 맵(입력)은 {side} 절반입니다", side=side_name))
 
 fig, ax = plt.subplots(figsize=(8, 4.3))
 ax.imshow(raw)
