@@ -32,6 +32,8 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from course_lib import messages
+
 RUN_FILE = "course_lib-run.json"  # {"model": NAME}: which model this checkpoint folder is for
 _CKPT = re.compile(r"^ckpt-(\d+)$")
 
@@ -173,11 +175,12 @@ def restore_newest_intact(checkpoint: tf.train.Checkpoint, folder: str | os.Path
             tf.compat.v1.train.update_checkpoint_state(
                 str(folder), prefix, all_model_checkpoint_paths=sorted(keep, key=_step))
             if skipped:
-                print(f"Using the newest intact checkpoint {prefix} instead of "
-                      f"{', '.join(Path(p).name for p in skipped)}", flush=True)
+                print(messages.text("checkpoints.using_newest", prefix=prefix,
+                                    skipped=", ".join(Path(p).name for p in skipped)),
+                      flush=True)
             else:
-                print(f"Rewrote the damaged or stale checkpoint state file of {folder} to "
-                      f"name {Path(prefix).name}", flush=True)
+                print(messages.text("checkpoints.rewrote_state", folder=folder,
+                                    name=Path(prefix).name), flush=True)
         return prefix
     if skipped:
         raise CheckpointError(f"no intact checkpoint in {folder}: "

@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import TypeVar
 
+from course_lib import messages
+
 T = TypeVar("T")
 
 
@@ -28,7 +30,8 @@ def pick(full: T, fast: T) -> T:
 
 
 def mode_name() -> str:
-    return "FAST (COURSE_FAST=1: tiny runs for CPU/CI)" if is_fast() else "FULL (lesson settings)"
+    """The mode in a few words, in the learner's language (`course_lib.messages`)."""
+    return messages.text("config.mode_fast" if is_fast() else "config.mode_full")
 
 
 def data_dir() -> Path:
@@ -97,14 +100,11 @@ def display_path(path: Path) -> str:
 
 
 def describe() -> str:
-    """One-paragraph report that every notebook prints in its setup cell."""
+    """One-paragraph report that every notebook prints in its setup cell (in its language)."""
     d = data_dir()
-    missing = "" if d.exists() else "  (not there yet: datasets download on first use)"
-    return (
-        f"Mode:   {mode_name()}\n"
-        f"Device: {device_name()}\n"
-        f"Data:   {display_path(d)}{missing}"
-    )
+    missing = "" if d.exists() else messages.text("config.data_missing")
+    return messages.text("config.describe", mode=mode_name(), device=device_name(),
+                         data=display_path(d), missing=missing)
 
 
 def import_tensorflow_quietly() -> None:

@@ -1,7 +1,14 @@
-"""What the library says to a learner, in English and Korean: one catalogue.
+"""What the course says to a learner, in English and Korean.
 
     from course_lib import messages
-    messages.text("quiz.correct", item="01-ex1", pts="2/2 points")
+    messages.text("quiz.correct", item="01-ex1", pts="2/2 points")   # the library: by key
+
+    from course_lib.messages import tr
+    print(tr("Generator output shape:", "생성자 출력 모양:"), shape)  # a lesson: both inline
+
+The library's sentences live in one catalogue below (EN / KO, by key). A lesson's own printed
+lines and figure titles stay in the lesson's code, English first and Korean second, through
+`tr`: a learner reading the cell sees both and never has to open the library.
 
 The language comes from `COURSE_LANG` ("ko" or "en", read at every call; anything that does
 not start with "ko" means English). The Korean notebooks (`notebooks/ko/`, `instructor/ko/`)
@@ -113,6 +120,37 @@ EN: dict[str, str] = {
     "playground.no_canvas": ("Drawing with the mouse needs ipycanvas (pip install ipycanvas); "
                              "upload an image or pick a test sketch instead."),
     "playground.static": "Static example (interactive widgets cannot be shown here).",
+    # course_lib.config: the setup cell's report (describe, mode_name)
+    "config.mode_fast": "FAST (COURSE_FAST=1: tiny runs for CPU/CI)",
+    "config.mode_full": "FULL (lesson settings)",
+    "config.describe": "Mode:   {mode}\nDevice: {device}\nData:   {data}{missing}",
+    "config.data_missing": "  (not there yet: datasets download on first use)",
+    # course_lib.training.fit: where a run starts and ends
+    "training.resuming": "Resuming from step {step} ({path})",
+    "training.starting": "Starting a new run; checkpoints go to {path}",
+    "training.nothing_to_do": "Already at step {start} of {total}: nothing to train.",
+    "training.finished": "Finished at step {step}; latest checkpoint: {path}",
+    # course_lib.checkpoints.restore_newest_intact: a damaged checkpoint was skipped
+    "checkpoints.using_newest": "Using the newest intact checkpoint {prefix} instead of {skipped}",
+    "checkpoints.rewrote_state": ("Rewrote the damaged or stale checkpoint state file of "
+                                  "{folder} to name {name}"),
+    # course_lib.quiz: a learner's exercise answer used later in the lesson, or not
+    "quiz.using_yours": "Using your {name} ({item}) from here on.",
+    "quiz.using_reference": ("Your {name} ({item}) is missing or failed its check — the lesson "
+                             "continues with course_lib's reference."),
+    # course_lib.viz: figure titles and labels
+    "viz.input": "Input",
+    "viz.target": "Ground Truth",
+    "viz.predicted": "Predicted",
+    "viz.patch_logits": "PatchGAN logits (30x30)",
+    "viz.losses": "Losses",
+    "viz.step": "step",
+    "viz.no_history": "{name}: no training history ships with these weights.",
+    "viz.progress_frames": "progress frames: the same inputs, left to right through training",
+    "viz.training_run": ("{name}: the real training run ({steps:,} steps, {epochs:g} epochs, "
+                         "batch {batch})"),
+    "viz.no_korean_font": ("no Korean font: Hangul in figures shows as boxes. "
+                           "Install it with `pip install {package}`."),
 }
 
 KO: dict[str, str] = {
@@ -203,6 +241,33 @@ KO: dict[str, str] = {
     "playground.no_canvas": ("마우스로 그리려면 ipycanvas가 필요합니다(pip install ipycanvas). "
                              "대신 이미지를 올리거나 테스트 스케치를 고르세요."),
     "playground.static": "정적 예시입니다(여기서는 대화형 위젯을 보여 줄 수 없습니다).",
+    "config.mode_fast": "빠른 모드 (COURSE_FAST=1: CPU/CI용 아주 짧은 실행)",
+    "config.mode_full": "전체 모드 (강의 원래 설정)",
+    "config.describe": "모드:   {mode}\n장치:   {device}\n데이터: {data}{missing}",
+    "config.data_missing": "  (아직 없음: 처음 쓸 때 데이터셋을 내려받습니다)",
+    "training.resuming": "스텝 {step}부터 이어서 학습합니다 ({path})",
+    "training.starting": "새로 학습을 시작합니다. 체크포인트는 {path} 에 저장됩니다",
+    "training.nothing_to_do": ("이미 {total} 스텝 중 {start} 스텝까지 학습했습니다: "
+                               "더 학습할 것이 없습니다."),
+    "training.finished": "스텝 {step}에서 끝났습니다. 최신 체크포인트: {path}",
+    "checkpoints.using_newest": ("{skipped} 대신 손상되지 않은 가장 최근 체크포인트 "
+                                 "{prefix}을(를) 씁니다"),
+    "checkpoints.rewrote_state": ("{folder}의 손상되었거나 오래된 체크포인트 상태 파일을 "
+                                  "{name}을(를) 가리키도록 다시 썼습니다"),
+    "quiz.using_yours": "이제부터 여러분의 {name} ({item})을(를) 씁니다.",
+    "quiz.using_reference": ("여러분의 {name} ({item})이(가) 없거나 검사를 통과하지 못해, "
+                             "course_lib의 참고 구현으로 강의를 이어 갑니다."),
+    "viz.input": "입력",
+    "viz.target": "정답",
+    "viz.predicted": "예측",
+    "viz.patch_logits": "PatchGAN 로짓 (30x30)",
+    "viz.losses": "손실",
+    "viz.step": "스텝",
+    "viz.no_history": "{name}: 이 가중치에는 학습 기록이 함께 제공되지 않습니다.",
+    "viz.progress_frames": "진행 프레임: 같은 입력을 학습 순서대로 왼쪽에서 오른쪽으로",
+    "viz.training_run": "{name}: 실제 학습 기록 ({steps:,} 스텝, {epochs:g} 에포크, 배치 {batch})",
+    "viz.no_korean_font": ("한국어 글꼴이 없어 그림의 한글이 네모로 보입니다. "
+                           "`pip install {package}`로 설치하세요."),
 }
 
 CATALOGUE = {"en": EN, "ko": KO}
@@ -218,4 +283,15 @@ def text(key: str, **fmt) -> str:
     template = CATALOGUE[lang()].get(key)
     if template is None:
         template = EN[key]  # an unknown key is a bug: KeyError
+    return template.format(**fmt) if fmt else template
+
+
+def tr(en: str, ko: str, **fmt) -> str:
+    """`ko` when the language is Korean (`lang()`, read at this call), else `en`.
+
+    With keyword arguments the chosen text is a template, formatted like `text`:
+    `tr("loss {loss:.3f}", "손실 {loss:.3f}", loss=0.5)`; both languages are meant to carry
+    the same fields and format specs, so the numbers read the same in either edition.
+    """
+    template = ko if lang() == "ko" else en
     return template.format(**fmt) if fmt else template

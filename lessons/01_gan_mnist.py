@@ -213,8 +213,12 @@ print(config.describe())
 # 읽고, 먼저 체크섬(checksum)을 확인합니다.
 
 # %% id="nb01-05"
+# tr(english, korean) prints the line in this edition's language (COURSE_LANG).
+from course_lib.messages import tr
+
 images, labels = data.load_mnist_arrays("train")
-print("images:", images.shape, images.dtype, "| pixels", images.min(), "to", images.max())
+print(tr("images:", "이미지:"), images.shape, images.dtype,
+      tr("| pixels {low} to {high}", "| 픽셀 {low} ~ {high}", low=images.min(), high=images.max()))
 
 # %% [markdown] id="nb01-06" lang="en"
 # The pipeline: shuffle with a buffer as large as the whole set (a perfect shuffle every
@@ -239,8 +243,9 @@ train_dataset = (tf.data.Dataset.from_tensor_slices(train_images)
                  .batch(BATCH_SIZE))
 
 print("train_images:", train_images.shape, train_images.dtype,
-      "| range", train_images.min(), "to", train_images.max())
-print("batches per epoch:", len(train_dataset))
+      tr("| range {low} to {high}", "| 범위 {low} ~ {high}",
+         low=train_images.min(), high=train_images.max()))
+print(tr("batches per epoch:", "에포크당 배치 수:"), len(train_dataset))
 
 # %% [markdown] id="nb01-08" lang="en"
 # The same pipeline is available as `course_lib.data.mnist_dcgan_dataset(batch_size=256)`.
@@ -251,7 +256,7 @@ print("batches per epoch:", len(train_dataset))
 # 판별자가 "진짜"로 보게 될 숫자 16개를 살펴봅시다.
 
 # %% id="nb01-09"
-viz.sample_grid(train_images[:16], rows=4, cols=4, title="Real MNIST digits")
+viz.sample_grid(train_images[:16], rows=4, cols=4, title=tr("Real MNIST digits", "진짜 MNIST 숫자"))
 plt.show()
 
 
@@ -342,7 +347,7 @@ x = tf.random.normal([1, 100])
 for layer in generator.layers:
     x = layer(x, training=False)
     print(f"{type(layer).__name__:20s} -> {tuple(x.shape)}")
-print(f"generator parameters: {generator.count_params():,}")
+print(tr("generator parameters:", "생성자 파라미터 수:"), f"{generator.count_params():,}")
 
 # %% [markdown] id="nb01-14" lang="en"
 # Untrained, it turns noise into... structured noise. Note `training=False`: at inference
@@ -359,7 +364,7 @@ print("generated_image:", generated_image.shape)
 
 plt.figure(figsize=(2.5, 2.5))
 plt.imshow(generated_image[0, :, :, 0], cmap="gray")
-plt.title("untrained G(z)")
+plt.title(tr("untrained G(z)", "학습 전 G(z)"))
 plt.axis("off")
 plt.show()
 
@@ -409,8 +414,9 @@ def make_discriminator_model():
 
 discriminator = make_discriminator_model()
 decision = discriminator(generated_image, training=False)
-print("decision:", decision.shape, "(one logit per image)")
-print(f"discriminator parameters: {discriminator.count_params():,}")
+print(tr("decision:", "decision(판별 결과):"), decision.shape,
+      tr("(one logit per image)", "(이미지마다 로짓 하나)"))
+print(tr("discriminator parameters:", "판별자 파라미터 수:"), f"{discriminator.count_params():,}")
 
 # %% [markdown] id="nb01-17b" lang="en"
 # ### Quizzes 01-q1 and 01-q2: count it yourself
@@ -632,10 +638,13 @@ manager = tf.train.CheckpointManager(checkpoint, WORK_DIR / "training_checkpoint
                                      max_to_keep=3)
 if manager.latest_checkpoint:
     checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-    print(f"Resuming after epoch {int(epoch_counter.numpy())}")
+    print(tr("Resuming after epoch {epoch}", "에포크 {epoch} 다음부터 이어서 학습합니다",
+             epoch=int(epoch_counter.numpy())))
 else:
-    print("No checkpoint yet: training starts at epoch 0")
-print(f"{EPOCHS} epochs, a checkpoint every {CHECKPOINT_EVERY}")
+    print(tr("No checkpoint yet: training starts at epoch 0",
+             "아직 체크포인트가 없습니다: 에포크 0부터 학습합니다"))
+print(tr("{epochs} epochs, a checkpoint every {every}",
+         "{epochs} 에포크, {every} 에포크마다 체크포인트", epochs=EPOCHS, every=CHECKPOINT_EVERY))
 
 
 # %% [markdown] id="nb01-28" lang="en"
@@ -735,7 +744,7 @@ def generate_and_save_images(model, epoch, test_input):
         plt.subplot(4, 4, i + 1)
         plt.imshow(predictions[i, :, :, 0] * 127.5 + 127.5, cmap="gray")
         plt.axis("off")
-    fig.suptitle(f"epoch {epoch}")
+    fig.suptitle(tr(f"epoch {epoch}", f"에포크 {epoch}"))
     plt.savefig(WORK_DIR / f"image_at_epoch_{epoch:04d}.png")
     plt.show()
 
@@ -758,11 +767,16 @@ def train(dataset, epochs):
         # Redraw in place: the grid of the latest epoch and the log so far.
         display.clear_output(wait=True)
         generate_and_save_images(generator, epoch + 1, seed)
-        log.append(f"Time for epoch {epoch + 1} is {time.time() - start:.1f} sec "
-                   f"(G loss {float(gen_loss):.3f}, D loss {float(disc_loss):.3f})")
+        log.append(tr("Time for epoch {epoch} is {sec:.1f} sec "
+                      "(G loss {g:.3f}, D loss {d:.3f})",
+                      "에포크 {epoch} 소요 시간 {sec:.1f}초 "
+                      "(G 손실 {g:.3f}, D 손실 {d:.3f})",
+                      epoch=epoch + 1, sec=time.time() - start,
+                      g=float(gen_loss), d=float(disc_loss)))
         print("\n".join(log))
     if first >= epochs:
-        print(f"Already trained for {first} epochs: nothing to do.")
+        print(tr("Already trained for {first} epochs: nothing to do.",
+                 "이미 {first} 에포크를 학습했습니다: 더 할 일이 없습니다.", first=first))
     return history
 
 
@@ -791,7 +805,7 @@ history = train(train_dataset, EPOCHS)
 # 더는 배우지 못한다는 뜻입니다.
 
 # %% id="nb01-35" tags=["skip-grading"]
-viz.loss_curves(history, title="DCGAN losses per step")
+viz.loss_curves(history, title=tr("DCGAN losses per step", "스텝별 DCGAN 손실"))
 plt.show()
 
 # %% [markdown] id="nb01-36" lang="en"
@@ -811,7 +825,7 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 frames = sorted(WORK_DIR.glob("image_at_epoch_*.png"))
 gif_path = viz.make_gif(frames, WORK_DIR / "dcgan.gif", duration=0.5)
-print(f"{len(frames)} frames -> {gif_path.name}")
+print(tr(f"{len(frames)} frames -> {gif_path.name}", f"프레임 {len(frames)}개 -> {gif_path.name}"))
 display.Image(filename=str(gif_path))
 
 # %% [markdown] id="nb01-38" lang="en"
@@ -844,11 +858,12 @@ restored = tf.train.Checkpoint(generator_optimizer=restored_g_opt,
                                epoch=restored_epoch)
 restored.restore(manager.latest_checkpoint).assert_existing_objects_matched()
 
-print("checkpoints kept:", [Path(p).name for p in manager.checkpoints])
-print("restored epoch:", int(restored_epoch.numpy()))
+print(tr("checkpoints kept:", "보관된 체크포인트:"), [Path(p).name for p in manager.checkpoints])
+print(tr("restored epoch:", "복원된 에포크:"), int(restored_epoch.numpy()))
 same = np.allclose(restored_generator(seed, training=False),
                    generator(seed, training=False))
-print("restored generator draws the same digits as the trained one:", same)
+print(tr("restored generator draws the same digits as the trained one:",
+         "복원한 생성자가 학습한 생성자와 같은 숫자를 그리는가:"), same)
 
 # %% [markdown] id="nb01-40" lang="en"
 # A checkpoint holds the whole training state. To *use* a generator you only need its
@@ -870,7 +885,7 @@ except ValueError as err:
 
 weights_file = WORK_DIR / "dcgan_generator.weights.h5"
 generator.save_weights(weights_file)
-print("saved", weights_file.name)
+print(tr("saved", "저장함:"), weights_file.name)
 
 # %% [markdown] id="nb01-42" lang="en"
 # ## 11. A generator trained for longer
@@ -896,7 +911,7 @@ if weights.available("dcgan"):
     pretrained = weights.load_pretrained("dcgan")
     print(weights.card_line("dcgan"))
     viz.sample_grid(pretrained(seed, training=False), rows=4, cols=4,
-                    title="pretrained DCGAN, same 16 seeds")
+                    title=tr("pretrained DCGAN, same 16 seeds", "사전 학습 DCGAN, 같은 시드 16개"))
     plt.show()
 else:
     print(weights.unavailable_reason("dcgan"))
@@ -960,8 +975,10 @@ if viz.training_history("dcgan") is not None:
 
 # %% id="nb01-45" tags=["skip-grading"]
 library_generator = models.dcgan_generator()
-print("same parameter count:", library_generator.count_params() == generator.count_params())
-print("same output shape:", library_generator(seed).shape == generator(seed).shape)
+print(tr("same parameter count:", "파라미터 수가 같은가:"),
+      library_generator.count_params() == generator.count_params())
+print(tr("same output shape:", "출력 모양이 같은가:"),
+      library_generator(seed).shape == generator(seed).shape)
 
 # %% [markdown] id="nb01-46" lang="en"
 # ## Summary

@@ -161,6 +161,10 @@ print(config.describe())
 
 # %% id="nb02-04" tags=["skip-grading"] cellView="form"
 #@title Picture: what flows into G and D (drawing code, not part of the lesson)
+# tr(english, korean) shows a text in this edition's language (COURSE_LANG).
+from course_lib.messages import tr
+
+
 def _box(ax, xy, text, color):
     ax.text(*xy, text, ha="center", va="center", fontsize=10,
             bbox={"boxstyle": "round,pad=0.45", "fc": color, "ec": "0.35"})
@@ -177,23 +181,25 @@ def draw_flow(ax, conditional):
     ax.set_ylim(0, 5.5)
     ax.axis("off")
     given = "|y" if conditional else ""
-    _box(ax, (1.0, 4.5), "noise z", "#dbe9ff")
+    _box(ax, (1.0, 4.5), tr("noise z", "잡음 z"), "#dbe9ff")
     _box(ax, (3.3, 4.5), "G", "#ffd9d9")
-    _box(ax, (5.9, 4.5), f"fake G(z{given})", "#ffd9d9")
-    _box(ax, (5.9, 3.0), "real x", "#e3f5e1")
+    _box(ax, (5.9, 4.5), tr(f"fake G(z{given})", f"가짜 G(z{given})"), "#ffd9d9")
+    _box(ax, (5.9, 3.0), tr("real x", "진짜 x"), "#e3f5e1")
     _box(ax, (8.3, 3.75), "D", "#efe0ff")
-    _box(ax, (10.2, 3.75), "real?\nfake?", "#f4f4f4")
+    _box(ax, (10.2, 3.75), tr("real?\nfake?", "진짜?\n가짜?"), "#f4f4f4")
     _arrow(ax, (1.0, 4.5), (3.3, 4.5))
     _arrow(ax, (3.3, 4.5), (5.9, 4.5))
     _arrow(ax, (5.9, 4.5), (8.3, 3.75))
     _arrow(ax, (5.9, 3.0), (8.3, 3.75))
     _arrow(ax, (8.3, 3.75), (10.2, 3.75))
     if conditional:
-        _box(ax, (3.3, 1.0), "label y (one-hot)", "#fff2c2")
+        _box(ax, (3.3, 1.0), tr("label y (one-hot)", "레이블 y (원-핫)"), "#fff2c2")
         _arrow(ax, (3.3, 1.0), (3.3, 4.5))
         _arrow(ax, (3.3, 1.0), (8.3, 3.75))
-    ax.set_title("cGAN: y goes into G and into D" if conditional
-                 else "GAN: G sees only noise, D only an image")
+    ax.set_title(tr("cGAN: y goes into G and into D", "cGAN: y가 G와 D 모두에 들어갑니다")
+                 if conditional else
+                 tr("GAN: G sees only noise, D only an image",
+                    "GAN: G는 잡음만, D는 이미지만 봅니다"))
 
 
 fig, axes = plt.subplots(1, 2, figsize=(13, 3.6))
@@ -289,8 +295,8 @@ def cgan_preprocessing(data):
 
 gan_datasets = mnist.map(gan_preprocessing).shuffle(1000).batch(BATCH_SIZE)
 cgan_datasets = mnist.map(cgan_preprocessing).shuffle(100).batch(BATCH_SIZE)
-print("GAN batches: ", gan_datasets.element_spec)
-print("cGAN batches:", cgan_datasets.element_spec)
+print(tr("GAN batches: ", "GAN 배치: "), gan_datasets.element_spec)
+print(tr("cGAN batches:", "cGAN 배치:"), cgan_datasets.element_spec)
 
 # %% [markdown] id="nb02-14" lang="en"
 # Always look at a batch before training on it: the range must be $[-1, 1]$ and each
@@ -302,12 +308,14 @@ print("cGAN batches:", cgan_datasets.element_spec)
 
 # %% id="nb02-15"
 images, labels = next(iter(cgan_datasets))
-print("images:", images.shape, "| range", float(tf.reduce_min(images)), "to",
-      float(tf.reduce_max(images)))
-print("labels:", labels.shape, "| exactly one 1 per row:",
+print(tr("images:", "이미지:"), images.shape,
+      tr("| range {low} to {high}", "| 범위 {low} ~ {high}",
+         low=float(tf.reduce_min(images)), high=float(tf.reduce_max(images))))
+print(tr("labels:", "레이블:"), labels.shape,
+      tr("| exactly one 1 per row:", "| 행마다 1이 정확히 하나:"),
       bool(tf.reduce_all(tf.reduce_sum(labels, axis=1) == 1)))
 viz.sample_grid(images[:10], rows=2, cols=5, labels=np.argmax(labels[:10], axis=1),
-                title="a cGAN batch with its labels", size=1.5)
+                title=tr("a cGAN batch with its labels", "레이블과 함께 본 cGAN 배치"), size=1.5)
 plt.show()
 
 
@@ -391,9 +399,9 @@ y = tf.one_hot([0, 1, 2, 3], 10)
 gan_generator = GeneratorGAN()
 cgan_generator = GeneratorCGAN()
 print("GeneratorGAN  (4, 100)          ->", gan_generator(z).shape,
-      f"| {gan_generator.count_params():,} parameters")
+      tr("| {n:,} parameters", "| 파라미터 {n:,}개", n=gan_generator.count_params()))
 print("GeneratorCGAN (4, 100), (4, 10) ->", cgan_generator(z, y).shape,
-      f"| {cgan_generator.count_params():,} parameters")
+      tr("| {n:,} parameters", "| 파라미터 {n:,}개", n=cgan_generator.count_params()))
 
 # %% [markdown] id="nb02-22" lang="en"
 # ### Quiz 02-q2
@@ -506,11 +514,12 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
 for ax, relu in zip(axes, [False, True]):
     shown = np.maximum(lines, 0) if relu else lines
     for (w, b), line in zip(pieces, shown):
-        ax.plot(xs, line, "--", lw=1, label=f"piece {w:+.1f}x {b:+.1f}")
-    ax.plot(xs, shown.max(axis=0), "k", lw=2.5, label="maxout output")
-    ax.set_title("lesson: ReLU pieces, then max" if relu
-                 else "paper: linear pieces, then max")
-    ax.set_xlabel("input x")
+        ax.plot(xs, line, "--", lw=1,
+                label=tr(f"piece {w:+.1f}x {b:+.1f}", f"조각 {w:+.1f}x {b:+.1f}"))
+    ax.plot(xs, shown.max(axis=0), "k", lw=2.5, label=tr("maxout output", "maxout 출력"))
+    ax.set_title(tr("lesson: ReLU pieces, then max", "이 강의: ReLU 조각, 그다음 최댓값") if relu
+                 else tr("paper: linear pieces, then max", "논문: 선형 조각, 그다음 최댓값"))
+    ax.set_xlabel(tr("input x", "입력 x"))
     ax.axhline(0, color="0.8", lw=0.8)
 axes[0].legend(fontsize=8)
 plt.show()
@@ -697,14 +706,15 @@ flat = d.flatten(x)
 img = d.image_block(flat)
 lab = d.label_block(y1)
 joint = d.combine_block(d.concat([img, lab]))
-print("flattened image          ", flat.shape)
-print("image branch Maxout(240,5)", img.shape)
-print("label branch Maxout(50,5) ", lab.shape)
-print("joint block Maxout(240,4) ", joint.shape)
-print("logit                    ", d(x, y1).shape)
-print(f"DiscriminatorGAN:  {gan_discriminator(x).shape} | "
-      f"{gan_discriminator.count_params():,} parameters")
-print(f"DiscriminatorCGAN: {d(x, y1).shape} | {d.count_params():,} parameters")
+print(tr("flattened image          ", "펼친 이미지               "), flat.shape)
+print(tr("image branch Maxout(240,5)", "이미지 가지 Maxout(240,5) "), img.shape)
+print(tr("label branch Maxout(50,5) ", "레이블 가지 Maxout(50,5)  "), lab.shape)
+print(tr("joint block Maxout(240,4) ", "결합 블록 Maxout(240,4)   "), joint.shape)
+print(tr("logit                    ", "로짓                     "), d(x, y1).shape)
+print("DiscriminatorGAN: ", gan_discriminator(x).shape,
+      tr("| {n:,} parameters", "| 파라미터 {n:,}개", n=gan_discriminator.count_params()))
+print("DiscriminatorCGAN:", d(x, y1).shape,
+      tr("| {n:,} parameters", "| 파라미터 {n:,}개", n=d.count_params()))
 
 # %% [markdown] id="nb02-44" lang="en"
 # **Trap: the axis of the maximum.** Reducing over the wrong axis raises no error, it just
@@ -718,8 +728,10 @@ print(f"DiscriminatorCGAN: {d(x, y1).shape} | {d.count_params():,} parameters")
 
 # %% id="nb02-45" tags=["skip-grading"]
 grouped = tf.reshape(tf.range(2 * 5 * 240, dtype=tf.float32), (2, 1, 5, 240))
-print("max over pieces (axis 2): ", tf.reduce_max(grouped, axis=2).shape)
-print("max over units  (axis -1):", tf.reduce_max(grouped, axis=-1).shape)
+print(tr("max over pieces (axis 2): ", "조각에 대한 최댓값 (axis 2): "),
+      tf.reduce_max(grouped, axis=2).shape)
+print(tr("max over units  (axis -1):", "유닛에 대한 최댓값 (axis -1):"),
+      tf.reduce_max(grouped, axis=-1).shape)
 
 # %% [markdown] id="nb02-46" lang="en"
 # ## 5. Losses and optimisers
@@ -781,7 +793,8 @@ try:
     shared_opt.apply_gradients(zero_gradients(demo_cgan))
 except ValueError as err:
     variable = re.search(r"path=([^,]+)", str(err))
-    print("ValueError: Unknown variable:", variable.group(1) if variable else err)
+    print("ValueError:", tr("Unknown variable:", "알 수 없는 변수:"),
+          variable.group(1) if variable else err)
 
 # %% [markdown] id="nb02-50" lang="en"
 # The fix is simple: **every network gets its own optimiser**, four in all. (The course
@@ -861,12 +874,15 @@ for epoch in range(1, EPOCHS + 1):
         gan_history["gen_loss"].append(float(gene_loss))
         gan_history["disc_loss"].append(float(disc_loss))
         if (i + 1) % PRINT_EVERY == 0:
-            print(f"[{epoch}/{EPOCHS} EPOCHS, {i + 1} ITER] "
-                  f"G:{float(gene_loss):.4f}, D:{float(disc_loss):.4f}")
-print(f"trained {len(gan_history['gen_loss'])} steps in {time.time() - start:.0f} s")
+            print(tr("[{epoch}/{epochs} EPOCHS, {step} ITER] G:{g:.4f}, D:{d:.4f}",
+                     "[{epoch}/{epochs} 에포크, {step} 스텝] G:{g:.4f}, D:{d:.4f}",
+                     epoch=epoch, epochs=EPOCHS, step=i + 1,
+                     g=float(gene_loss), d=float(disc_loss)))
+print(tr("trained {steps} steps in {sec:.0f} s", "{steps} 스텝 학습, {sec:.0f}초 걸림",
+         steps=len(gan_history["gen_loss"]), sec=time.time() - start))
 
 # %% id="nb02-56" tags=["skip-grading"]
-viz.loss_curves(gan_history, title="GAN losses per step")
+viz.loss_curves(gan_history, title=tr("GAN losses per step", "스텝별 GAN 손실"))
 plt.show()
 
 # %% [markdown] id="nb02-57" lang="en"
@@ -880,7 +896,8 @@ plt.show()
 # %% id="nb02-58" tags=["skip-grading"]
 noise = tf.random.normal([10, 100])
 output = gan_generator(noise, training=False)               # (10, 28, 28, 1)
-viz.sample_grid(output, rows=2, cols=5, title="GAN after a short training", size=1.5)
+viz.sample_grid(output, rows=2, cols=5, size=1.5,
+                title=tr("GAN after a short training", "짧게 학습한 GAN"))
 plt.show()
 
 # %% [markdown] id="nb02-59" lang="en"
@@ -917,7 +934,9 @@ if weights.available("gan"):
     pretrained_gan = weights.load_pretrained("gan")
     print(weights.card_line("gan"))
     output = pretrained_gan(noise, training=False)
-    viz.sample_grid(output, rows=2, cols=5, title="pretrained GAN (Dropout 0.3 in D)", size=1.5)
+    viz.sample_grid(output, rows=2, cols=5, size=1.5,
+                    title=tr("pretrained GAN (Dropout 0.3 in D)",
+                             "사전 학습 GAN (D에 Dropout 0.3)"))
     plt.show()
     if viz.training_history("gan") is not None:
         plt.show()
@@ -951,8 +970,10 @@ x = tf.random.normal([4, 28, 28, 1])
 y4 = tf.one_hot([0, 1, 2, 3], 10)
 same_without = np.allclose(probe(x, y4), probe(x, y4))
 same_with = np.allclose(probe(x, y4, training=True), probe(x, y4, training=True))
-print("no flag:       two calls give the same output:", same_without)
-print("training=True: two calls give the same output:", same_with)
+print(tr("no flag:       two calls give the same output:",
+         "플래그 없음:   두 번 호출한 출력이 같은가:"), same_without)
+print(tr("training=True: two calls give the same output:",
+         "training=True: 두 번 호출한 출력이 같은가:"), same_with)
 
 
 # %% [markdown] id="nb02-63" lang="en"
@@ -1001,9 +1022,12 @@ for epoch in range(1, CGAN_EPOCHS + 1):
         cgan_history["gen_loss"].append(float(gene_loss))
         cgan_history["disc_loss"].append(float(disc_loss))
         if (i + 1) % PRINT_EVERY == 0:
-            print(f"[{epoch}/{CGAN_EPOCHS} EPOCHS, {i + 1} ITER] "
-                  f"G:{float(gene_loss):.4f}, D:{float(disc_loss):.4f}")
-print(f"trained {len(cgan_history['gen_loss'])} steps in {time.time() - start:.0f} s")
+            print(tr("[{epoch}/{epochs} EPOCHS, {step} ITER] G:{g:.4f}, D:{d:.4f}",
+                     "[{epoch}/{epochs} 에포크, {step} 스텝] G:{g:.4f}, D:{d:.4f}",
+                     epoch=epoch, epochs=CGAN_EPOCHS, step=i + 1,
+                     g=float(gene_loss), d=float(disc_loss)))
+print(tr("trained {steps} steps in {sec:.0f} s", "{steps} 스텝 학습, {sec:.0f}초 걸림",
+         steps=len(cgan_history["gen_loss"]), sec=time.time() - start))
 
 # %% [markdown] id="nb02-67" lang="en"
 # Asking the briefly trained cGAN for each digit once, 0 to 9:
@@ -1015,8 +1039,8 @@ print(f"trained {len(cgan_history['gen_loss'])} steps in {time.time() - start:.0
 digits = np.arange(10)
 output = cgan_generator(tf.random.normal([10, 100]), tf.one_hot(digits, 10),
                         training=False)
-viz.sample_grid(output, rows=2, cols=5, labels=[f"asked {d}" for d in digits],
-                title="cGAN after one short epoch", size=1.5)
+viz.sample_grid(output, rows=2, cols=5, labels=[tr(f"asked {d}", f"요청 {d}") for d in digits],
+                title=tr("cGAN after one short epoch", "짧은 한 에포크 학습한 cGAN"), size=1.5)
 plt.show()
 
 # %% [markdown] id="nb02-69" lang="en"
@@ -1046,7 +1070,8 @@ reloaded = GeneratorCGAN()
 reloaded(tf.zeros([1, 100]), tf.zeros([1, 10]))   # create the weights, then fill them
 reloaded.load_weights(path)
 z10, y10 = tf.random.normal([10, 100]), tf.one_hot(digits, 10)
-print("saved and reloaded", path.name, "| same outputs:",
+print(tr("saved and reloaded", "저장 후 다시 불러옴:"), path.name,
+      tr("| same outputs:", "| 출력이 같은가:"),
       np.allclose(reloaded(z10, y10), cgan_generator(z10, y10)))
 
 # %% [markdown] id="nb02-71" lang="en"
@@ -1074,11 +1099,13 @@ print("saved and reloaded", path.name, "| same outputs:",
 # NBVAL_IGNORE_OUTPUT
 if weights.available("cgan"):
     generator = weights.load_pretrained("cgan")
-    print("loaded:", weights.read_manifest()["cgan"].get("notes", ""))
+    print(tr("loaded:", "불러옴:"), weights.read_manifest()["cgan"].get("notes", ""))
 else:
     generator = cgan_generator
-    print("No pretrained cGAN weights in this copy of the course yet, so this uses the "
-          "cGAN trained above. Train them with " + weights.spec("cgan").how_to_train + ".")
+    print(tr("No pretrained cGAN weights in this copy of the course yet, so this uses the "
+             "cGAN trained above. Train them with {how}.",
+             "이 강의 사본에는 아직 사전 학습 cGAN 가중치가 없어 위에서 학습한 cGAN을 씁니다. "
+             "직접 학습하려면: {how}.", how=weights.spec("cgan").how_to_train))
 
 # %% id="nb02-73" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
@@ -1095,7 +1122,7 @@ if quiz.has_frontend():
 
     picker.observe(_remember, names="value")
     display(picker)
-print(f"number = {number}")
+print(tr(f"number = {number}", f"숫자(number) = {number}"))
 
 # %% id="nb02-74" tags=["skip-grading"]
 noise = tf.random.normal([10, 100])
@@ -1104,7 +1131,8 @@ label = tf.expand_dims(label, axis=0)          # (1, 10)
 label = tf.repeat(label, 10, axis=0)           # (10, 10): the same digit ten times
 
 output = generator(noise, label, training=False)
-viz.sample_grid(output, rows=2, cols=5, title=f"ten samples of the digit {number}",
+viz.sample_grid(output, rows=2, cols=5,
+                title=tr(f"ten samples of the digit {number}", f"숫자 {number}의 샘플 10개"),
                 size=1.5)
 plt.show()
 
@@ -1151,23 +1179,26 @@ if all(weights.available(name) for name in NEEDED):
     classifier = weights.load_pretrained("mnist-classifier")
     panels = [(evaluation.sample_quality(weights.load_pretrained(name), classifier, n=1000,
                                          seed=0)["class_histogram"], title)
-              for name, title in (("gan-collapsed", "gan-collapsed (seed recipe): 1,000"),
-                                  ("gan", "gan (Dropout 0.3 in D): 1,000"))]
+              for name, title in (("gan-collapsed", tr("gan-collapsed (seed recipe): 1,000",
+                                                       "gan-collapsed (기본 레시피): 1,000")),
+                                  ("gan", tr("gan (Dropout 0.3 in D): 1,000",
+                                             "gan (D에 Dropout 0.3): 1,000")))]
     cgan_model = weights.load_pretrained("cgan")
     cgan_counts = np.zeros(10, dtype=int)
     for digit in range(10):  # ask for each digit 100 times; count what the classifier reads
         probs = evaluation.predict_probabilities(
             classifier, weights.sample_digits(cgan_model, 100, digit, seed=digit))
         cgan_counts += np.bincount(probs.argmax(axis=1), minlength=10)
-    panels.append((cgan_counts, "cGAN: each digit asked 100×"))
+    panels.append((cgan_counts, tr("cGAN: each digit asked 100×", "cGAN: 숫자마다 100번 요청")))
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), sharey=True)
     for ax, (counts, title) in zip(axes, panels):
         ax.bar(range(10), counts)
-        ax.axhline(100, color="0.3", ls="--", lw=1, label="balanced: 100 per digit")
+        ax.axhline(100, color="0.3", ls="--", lw=1,
+                   label=tr("balanced: 100 per digit", "균형: 숫자마다 100"))
         ax.set_xticks(range(10))
-        ax.set_xlabel("digit the classifier reads")
+        ax.set_xlabel(tr("digit the classifier reads", "분류기가 읽은 숫자"))
         ax.set_title(title, fontsize=10)
-    axes[0].set_ylabel("samples")
+    axes[0].set_ylabel(tr("samples", "샘플 수"))
     axes[0].legend()
     plt.show()
 else:

@@ -165,6 +165,9 @@ print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 # 나란히 붙어 있습니다. 로더(loader)를 작성하기 전에 어느 쪽이 어느 이미지인지 반드시 확인하세요.
 
 # %% id="nb03-04"
+# tr(english, korean) prints the line in this edition's language (COURSE_LANG).
+from course_lib.messages import tr
+
 try:
     train_files = data.facades_files("train")
     test_files = data.facades_files("test")
@@ -172,16 +175,18 @@ except data.DataError as err:  # no copy and no network: fall back to the tiny s
     print(err)
     train_files = data.facades_files("train", sample=True)
     test_files = data.facades_files("test", sample=True)
-print(f"{len(train_files)} training pairs, {len(test_files)} test pairs")
+print(tr("{train} training pairs, {test} test pairs", "학습 쌍 {train}개, 테스트 쌍 {test}개",
+         train=len(train_files), test=len(test_files)))
 
 # %% id="nb03-05"
 raw = plt.imread(train_files[0])  # uint8 (256, 512, 3): height 256, width 512
-print("one file:", raw.shape, raw.dtype)
+print(tr("one file:", "파일 하나:"), raw.shape, raw.dtype)
 fig, ax = plt.subplots(figsize=(8, 4.3))
 ax.imshow(raw)
 ax.axvline(255.5, color="white", linestyle="--")
-ax.set_title(f"{Path(train_files[0]).name}:  LEFT = photo (the target)   |   "
-             "RIGHT = label map (the input)")
+ax.set_title(tr("{name}:  LEFT = photo (the target)   |   RIGHT = label map (the input)",
+                "{name}:  왼쪽 = 사진 (정답)   |   오른쪽 = 레이블 맵 (입력)",
+                name=Path(train_files[0]).name))
 ax.axis("off")
 plt.show()
 
@@ -258,9 +263,10 @@ def random_jitter(input_image, real_image):
 
 
 inp, re = load(train_files[0])
-print("input (label map):", inp.shape, inp.dtype, "| target (photo):", re.shape)
+print(tr("input (label map):", "입력 (레이블 맵):"), inp.shape, inp.dtype,
+      tr("| target (photo):", "| 정답 (사진):"), re.shape)
 library_pair = data.load(train_files[0])
-print("same tensors as course_lib.data.load:",
+print(tr("same tensors as course_lib.data.load:", "course_lib.data.load와 같은 텐서인가:"),
       all(bool(tf.reduce_all(a == b)) for a, b in zip((inp, re), library_pair)))
 
 # %% [markdown] id="nb03-08" lang="en"
@@ -279,12 +285,13 @@ for col in range(4):
     jittered_inp, jittered_re = random_jitter(inp, re)
     axes[0, col].imshow(jittered_inp / 255.0)
     axes[1, col].imshow(jittered_re / 255.0)
-    axes[0, col].set_title(f"draw {col + 1}")
+    axes[0, col].set_title(tr(f"draw {col + 1}", f"{col + 1}번째 뽑기"))
 for ax in axes.flat:
     ax.axis("off")
-axes[0, 0].text(-20, 128, "input", rotation=90, va="center", ha="right")
-axes[1, 0].text(-20, 128, "target", rotation=90, va="center", ha="right")
-fig.suptitle("random_jitter: resize to 286, random 256 crop, random mirror")
+axes[0, 0].text(-20, 128, tr("input", "입력"), rotation=90, va="center", ha="right")
+axes[1, 0].text(-20, 128, tr("target", "정답"), rotation=90, va="center", ha="right")
+fig.suptitle(tr("random_jitter: resize to 286, random 256 crop, random mirror",
+                "random_jitter: 286으로 키우고, 무작위 256 자르기, 무작위 좌우 반전"))
 plt.show()
 
 
@@ -334,13 +341,16 @@ def same_twice(loader, image_file):
 
 
 first_file = train_files[0]
-print("forgetful loader gives the same example twice:",
+print(tr("forgetful loader gives the same example twice:",
+         "잊어버리는 로더가 같은 예시를 두 번 주는가:    "),
       same_twice(load_image_train_forgetful, first_file))
-print("load_image_train gives the same example twice: ",
+print(tr("load_image_train gives the same example twice: ",
+         "load_image_train이 같은 예시를 두 번 주는가:   "),
       same_twice(load_image_train, first_file))
 # The library's pipeline: two epochs of one file through data.pix2pix_dataset.
 two_epochs = list(data.pix2pix_dataset(train_files[:1], training=True).repeat(2))
-print("data.pix2pix_dataset repeats its first epoch:  ",
+print(tr("data.pix2pix_dataset repeats its first epoch:  ",
+         "data.pix2pix_dataset이 첫 에포크를 되풀이하는가:"),
       bool(tf.reduce_all(two_epochs[0][0] == two_epochs[1][0])))
 
 # %% [markdown] id="nb03-12" lang="en"
@@ -536,8 +546,8 @@ def Generator():
 
 
 generator = Generator()
-print(f"generator parameters: {generator.count_params():,}")
-print("output shape:", generator.output_shape)
+print(tr("generator parameters:", "생성자 파라미터 수:"), f"{generator.count_params():,}")
+print(tr("output shape:", "출력 모양:"), generator.output_shape)
 
 
 # %% [markdown] id="nb03-18" lang="en"
@@ -556,7 +566,8 @@ def generate_images(model, test_input, target):
     prediction = model(test_input, training=True)  # training=True: see section 9
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.9))
     for ax, image, title in zip(axes, (test_input[0], target[0], prediction[0]),
-                                ("Input Image", "Ground Truth", "Predicted Image")):
+                                (tr("Input Image", "입력 이미지"), tr("Ground Truth", "정답"),
+                                 tr("Predicted Image", "예측 이미지"))):
         ax.imshow(image * 0.5 + 0.5)  # [-1, 1] -> [0, 1] for display
         ax.set_title(title)
         ax.axis("off")
@@ -610,17 +621,20 @@ best_l1 = np.median(samples, axis=0)  # minimises the expected absolute error
 fig, ax = plt.subplots(figsize=(9, 3.5))
 for row in samples[:3]:
     ax.plot(x_pos, row, color="0.75", linewidth=1)
-ax.plot([], [], color="0.75", label="three of the plausible targets")
-ax.plot(x_pos, best_l2, linewidth=2.5, label="best under L2 (mean)")
-ax.plot(x_pos, best_l1, "--", linewidth=2, label="best under L1 (median)")
-ax.set_xlabel("position along the row")
-ax.set_ylabel("pixel value")
+ax.plot([], [], color="0.75", label=tr("three of the plausible targets", "그럴듯한 정답 중 셋"))
+ax.plot(x_pos, best_l2, linewidth=2.5, label=tr("best under L2 (mean)", "L2 최적 (평균)"))
+ax.plot(x_pos, best_l1, "--", linewidth=2, label=tr("best under L1 (median)", "L1 최적 (중앙값)"))
+ax.set_xlabel(tr("position along the row", "행을 따라간 위치"))
+ax.set_ylabel(tr("pixel value", "픽셀 값"))
 ax.legend(loc="lower right")
-ax.set_title("Pixel losses keep the edge and erase the texture")
+ax.set_title(tr("Pixel losses keep the edge and erase the texture",
+                "픽셀 손실은 경계는 지키고 질감은 지웁니다"))
 plt.show()
-print(f"stripe amplitude in the targets: {np.ptp(samples[0, 200:]) / 2:.2f}, "
-      f"in the L2 answer: {np.ptp(best_l2[200:]) / 2:.2f}, "
-      f"in the L1 answer: {np.ptp(best_l1[200:]) / 2:.2f}")
+print(tr("stripe amplitude in the targets: {targets:.2f}, in the L2 answer: {l2:.2f}, "
+         "in the L1 answer: {l1:.2f}",
+         "줄무늬 진폭: 정답 {targets:.2f}, L2 답 {l2:.2f}, L1 답 {l1:.2f}",
+         targets=np.ptp(samples[0, 200:]) / 2, l2=np.ptp(best_l2[200:]) / 2,
+         l1=np.ptp(best_l1[200:]) / 2))
 
 # %% [markdown] id="nb03-22" lang="en"
 # Both "optimal" answers are flat where the targets have texture: the pixel loss is happy
@@ -794,10 +808,12 @@ def receptive_field(conv_stack):
     return field
 
 
-print("Pix2Pix PatchGAN (3 strided + 2 stride-1 convs):",
-      receptive_field([(4, 2)] * 3 + [(4, 1)] * 2), "pixels")
+print(tr("Pix2Pix PatchGAN (3 strided + 2 stride-1 convs): {field} pixels",
+         "Pix2Pix PatchGAN (스트라이드 합성곱 3개 + 스트라이드 1 합성곱 2개): {field} 픽셀",
+         field=receptive_field([(4, 2)] * 3 + [(4, 1)] * 2)))
 print()
-print("strided blocks | patch seen | output grid for a 256x256 input")
+print(tr("strided blocks | patch seen | output grid for a 256x256 input",
+         " 스트라이드 수 |  보는 패치  | 256x256 입력의 출력 격자"))
 for n_down in range(1, 6):
     field = receptive_field([(4, 2)] * n_down + [(4, 1)] * 2)
     grid = 256 // 2**n_down - 2  # each stride-1 conv: +2 padding, -3 for the 4x4 kernel
@@ -893,8 +909,9 @@ discriminator.summary(line_length=90)
 # %% id="nb03-35"
 gen_output = generator(example_input, training=True)  # (1, 256, 256, 3)
 disc_out = discriminator([example_input, gen_output], training=False)
-print("discriminator output:", disc_out.shape)
-viz.patch_heatmap(disc_out[0], title="untrained PatchGAN:\n(label map, generated photo)")
+print(tr("discriminator output:", "판별자 출력:"), disc_out.shape)
+viz.patch_heatmap(disc_out[0], title=tr("untrained PatchGAN:\n(label map, generated photo)",
+                                        "학습 전 PatchGAN:\n(레이블 맵, 생성한 사진)"))
 plt.show()
 
 
@@ -1110,11 +1127,12 @@ def fit(train_ds, test_ds, steps, sample_every=1000, checkpoint_every=5000):
         if step % sample_every == 0:
             display.clear_output(wait=True)
             if step != 0:
-                print(f"Time taken for {sample_every} steps: "
-                      f"{time.time() - start:.2f} s\n")
+                print(tr("Time taken for {steps} steps: {sec:.2f} s\n",
+                         "{steps} 스텝에 걸린 시간: {sec:.2f}초\n",
+                         steps=sample_every, sec=time.time() - start))
             start = time.time()
             generate_images(generator, example_input, example_target)
-            print(f"Step: {int(step)}")
+            print(tr(f"Step: {int(step)}", f"스텝: {int(step)}"))
         logs = train_step(input_image, target, step)
         history["step"].append(int(step) + 1)
         for name, value in logs.items():
@@ -1123,8 +1141,9 @@ def fit(train_ds, test_ds, steps, sample_every=1000, checkpoint_every=5000):
             print(".", end="", flush=True)
         if (step + 1) % checkpoint_every == 0:
             checkpoint.save(file_prefix=checkpoint_prefix)
-    print(f"\nTime taken for the last {(steps - 1) % sample_every + 1} steps: "
-          f"{time.time() - start:.2f} s")
+    print(tr("\nTime taken for the last {steps} steps: {sec:.2f} s",
+             "\n마지막 {steps} 스텝에 걸린 시간: {sec:.2f}초",
+             steps=(steps - 1) % sample_every + 1, sec=time.time() - start))
     return history
 
 
@@ -1151,7 +1170,8 @@ history = fit(train_dataset, test_dataset, STEPS, SAMPLE_EVERY, CHECKPOINT_EVERY
 # total of about 20-40 (= gan + 100 · L1).
 curves = {name: values for name, values in history.items() if name != "step"}
 viz.loss_curves(curves, steps=history["step"], separate=True,
-                title=f"our run: {STEPS} steps, one panel per loss")
+                title=tr(f"our run: {STEPS} steps, one panel per loss",
+                         f"우리 학습: {STEPS} 스텝, 손실마다 패널 하나"))
 plt.show()
 
 # %% [markdown] id="nb03-49" lang="en"
@@ -1181,7 +1201,7 @@ plt.show()
 # %% id="nb03-50" tags=["skip-grading"]
 latest = tf.train.latest_checkpoint(checkpoint_dir)
 checkpoint.restore(latest).assert_existing_objects_matched()
-print("restored", Path(latest).name)
+print(tr("restored", "복원함:"), Path(latest).name)
 
 
 # %% [markdown] id="nb03-51" lang="en"
@@ -1203,14 +1223,16 @@ def prediction_grid(model, dataset, n, title):
         for col, image in enumerate((test_input[0], target[0], prediction[0])):
             axes[row, col].imshow(viz.to_unit(image))
             axes[row, col].axis("off")
-    for ax, name in zip(axes[0], ("Input", "Ground Truth", "Predicted")):
+    for ax, name in zip(axes[0], (tr("Input", "입력"), tr("Ground Truth", "정답"),
+                                  tr("Predicted", "예측"))):
         ax.set_title(name)
     fig.suptitle(title)
     fig.tight_layout()
     plt.show()
 
 
-prediction_grid(generator, test_dataset, 5, f"our generator after {STEPS} steps")
+prediction_grid(generator, test_dataset, 5,
+                tr(f"our generator after {STEPS} steps", f"{STEPS} 스텝 학습한 우리 생성자"))
 
 # %% [markdown] id="nb03-53" lang="en"
 # Every prediction in this notebook calls `generator(x, training=True)`, also at test time,
@@ -1254,13 +1276,14 @@ again = generator(test_input, training=True)
 
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.6))
 shown = (test_input[0], test_target[0], with_batch_stats[0], with_moving_avgs[0])
-names = ("Input", "Ground Truth", "training=True", "training=False")
+names = (tr("Input", "입력"), tr("Ground Truth", "정답"), "training=True", "training=False")
 for ax, image, name in zip(axes, shown, names):
     ax.imshow(viz.to_unit(image))
     ax.set_title(name)
     ax.axis("off")
 plt.show()
-print("two training=True calls differ (dropout noise):",
+print(tr("two training=True calls differ (dropout noise):",
+         "training=True로 두 번 호출한 결과가 다른가 (드롭아웃 잡음):"),
       bool(tf.reduce_any(with_batch_stats != again)))
 
 # %% [markdown] id="nb03-55" lang="en"
@@ -1282,7 +1305,7 @@ except ValueError as err:
     print("ValueError:", str(err).split(". Received")[0])
 weights_path = RUN_DIR / "generator.weights.h5"
 generator.save_weights(weights_path)
-print("saved", weights_path.name, f"({weights_path.stat().st_size / 1e6:.0f} MB)")
+print(tr("saved", "저장함:"), weights_path.name, f"({weights_path.stat().st_size / 1e6:.0f} MB)")
 
 # %% [markdown] id="nb03-57" lang="en"
 # `Generator().load_weights(path)` reads it back into a freshly built generator.
@@ -1328,26 +1351,35 @@ if weights.available("pix2pix-facades"):
         theirs.append(weights.translate_image(pretrained, test_input[0].numpy(), seed=i))
     grid = np.stack([v for row in zip(inputs, targets, theirs) for v in row])
     viz.sample_grid(grid, rows=5, cols=3, size=2.6,
-                    labels=["Input", "Ground Truth", "Pretrained"] * 5)
+                    labels=[tr("Input", "입력"), tr("Ground Truth", "정답"),
+                            tr("Pretrained", "사전 학습")] * 5)
     plt.show()
     photos = viz.to_unit(np.stack(targets))
-    for name, preds in (("trained here", ours), ("pretrained", theirs)):
+    for name, preds in ((tr("trained here", "여기서 학습"), ours),
+                        (tr("pretrained", "사전 학습"), theirs)):
         preds = viz.to_unit(np.stack(preds))
-        print(f"{name:>13}: L1 {evaluation.l1_per_image(preds, photos).mean():.3f}, "
-              f"PSNR {evaluation.psnr_per_image(preds, photos).mean():.2f} dB "
-              "(5 test images, [0, 1] scale)")
+        print(tr("{name:>13}: L1 {l1:.3f}, PSNR {psnr:.2f} dB (5 test images, [0, 1] scale)",
+                 "{name:>13}: L1 {l1:.3f}, PSNR {psnr:.2f} dB (테스트 이미지 5장, [0, 1] 척도)",
+                 name=name, l1=evaluation.l1_per_image(preds, photos).mean(),
+                 psnr=evaluation.psnr_per_image(preds, photos).mean()))
     # The BatchNorm argument of section 9, on the well-trained generator:
     first = inputs[0][None]
     both = [pretrained(first, training=True)[0], pretrained(first, training=False)[0]]
     viz.sample_grid(np.stack([inputs[0], targets[0], *both]), rows=1, cols=4, size=3,
-                    labels=["Input", "Ground Truth", "training=True", "training=False"])
+                    labels=[tr("Input", "입력"), tr("Ground Truth", "정답"),
+                            "training=True", "training=False"])
     plt.show()
 else:
-    print("No pretrained pix2pix-facades generator in this copy of the course yet.\n"
-          "Train one with   python -m course_lib train pix2pix-facades\n"
-          "then export it:  python -m course_lib weights export pix2pix-facades "
-          "--checkpoint-dir runs/pix2pix-facades/checkpoints\n"
-          "(or run this notebook in full mode and load RUN_DIR/generator.weights.h5).")
+    print(tr("No pretrained pix2pix-facades generator in this copy of the course yet.\n"
+             "Train one with   python -m course_lib train pix2pix-facades\n"
+             "then export it:  python -m course_lib weights export pix2pix-facades "
+             "--checkpoint-dir runs/pix2pix-facades/checkpoints\n"
+             "(or run this notebook in full mode and load RUN_DIR/generator.weights.h5).",
+             "이 강의 사본에는 아직 사전 학습된 pix2pix-facades 생성자가 없습니다.\n"
+             "학습:      python -m course_lib train pix2pix-facades\n"
+             "내보내기:  python -m course_lib weights export pix2pix-facades "
+             "--checkpoint-dir runs/pix2pix-facades/checkpoints\n"
+             "(또는 이 노트북을 전체 모드로 실행한 뒤 RUN_DIR/generator.weights.h5를 불러오세요)."))
 
 # %% [markdown] id="nb03-58a" lang="en"
 # ### Your turn: a facade editor

@@ -138,6 +138,9 @@ print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 
 # %% id="nb04-04"
 # NBVAL_IGNORE_OUTPUT
+# tr(english, korean) prints the line in this edition's language (COURSE_LANG).
+from course_lib.messages import tr
+
 try:
     train_files = data.pokemon_pairs_files("train")
     test_files = data.pokemon_pairs_files("test")
@@ -147,9 +150,12 @@ except data.DataError as err:  # neither dataset here: the embedded sample (6 ar
     test_files = data.pokemon_pairs_files("test", sample=True)
 
 DERIVED = "derived" in Path(train_files[0]).parent.parent.name
-DATA_LABEL = ("DERIVED pairs (make_sketch on official artwork)" if DERIVED
+DATA_LABEL = (tr("DERIVED pairs (make_sketch on official artwork)",
+                 "파생 쌍 (공식 일러스트에 make_sketch 적용)") if DERIVED
               else "Sketch2Pokemon (norod78)")
-print(f"{len(train_files)} training pairs, {len(test_files)} test pairs: {DATA_LABEL}")
+print(tr("{train} training pairs, {test} test pairs: {label}",
+         "학습 쌍 {train}개, 테스트 쌍 {test}개: {label}",
+         train=len(train_files), test=len(test_files), label=DATA_LABEL))
 
 # %% [markdown] id="nb04-05" lang="en"
 # ### Which half is which?
@@ -169,14 +175,17 @@ raw = np.asarray(raw * 255 if raw.dtype != np.uint8 else raw, np.uint8)
 left, right = raw[:, :256], raw[:, 256:]
 saturation = {name: float(tf.reduce_mean(tf.image.rgb_to_hsv(half / 255.0)[..., 1]))
               for name, half in (("left", left), ("right", right))}
-print(f"mean saturation: left {saturation['left']:.2f}, right {saturation['right']:.2f}")
-print("the sketch (input) is the LEFT half:", saturation["left"] < saturation["right"])
+print(tr("mean saturation: left {left:.2f}, right {right:.2f}",
+         "평균 채도: 왼쪽 {left:.2f}, 오른쪽 {right:.2f}", **saturation))
+print(tr("the sketch (input) is the LEFT half:", "스케치(입력)가 왼쪽 절반인가:"),
+      saturation["left"] < saturation["right"])
 
 fig, ax = plt.subplots(figsize=(8, 4.3))
 ax.imshow(raw)
 ax.axvline(255.5, color="red", linestyle="--")
-ax.set_title(f"{Path(train_files[0]).name} [{DATA_LABEL}]\n"
-             "LEFT = sketch (input)   |   RIGHT = colour (target)")
+ax.set_title(tr("{name} [{label}]\nLEFT = sketch (input)   |   RIGHT = colour (target)",
+                "{name} [{label}]\n왼쪽 = 스케치 (입력)   |   오른쪽 = 컬러 (정답)",
+                name=Path(train_files[0]).name, label=DATA_LABEL))
 ax.axis("off")
 plt.show()
 
@@ -204,10 +213,12 @@ plt.show()
 
 # %% id="nb04-08"
 redrawn = data.make_sketch(right)  # uint8 (256, 256, 3) grey lines on white
-print("make_sketch(colour half) equals the sketch half:",
+print(tr("make_sketch(colour half) equals the sketch half:",
+         "make_sketch(컬러 절반)가 스케치 절반과 같은가:"),
       bool(np.array_equal(redrawn, left)))
 viz.sample_grid(np.stack([right, left, redrawn]) / 127.5 - 1, rows=1, cols=3, size=3,
-                labels=["colour half", "sketch half", "make_sketch(colour half)"])
+                labels=[tr("colour half", "컬러 절반"), tr("sketch half", "스케치 절반"),
+                        tr("make_sketch(colour half)", "make_sketch(컬러 절반)")])
 plt.show()
 
 
@@ -229,7 +240,7 @@ def load_pair(path):
 
 
 sketch, colour = load_pair(train_files[0])
-print("sketch:", sketch.shape, "colour:", colour.shape)
+print(tr("sketch:", "스케치:"), sketch.shape, tr("colour:", "컬러:"), colour.shape)
 
 # %% [markdown] id="nb04-11" lang="en"
 # ## 2. Augmenting paired images
@@ -401,7 +412,8 @@ examples = list(data.pokemon_dataset(train_files[:1], training=True, batch_size=
 sketches = np.concatenate([s for s, _ in examples])  # (8, 256, 256, 3) in [-1, 1]
 colours = np.concatenate([c for _, c in examples])
 viz.sample_grid(np.concatenate([sketches, colours]), rows=2, cols=8, size=1.6,
-                title=f"{augment_fn.__name__}: 8 draws, sketch (top) and target (bottom)")
+                title=tr(f"{augment_fn.__name__}: 8 draws, sketch (top) and target (bottom)",
+                         f"{augment_fn.__name__}: 8번 뽑기, 스케치(위)와 정답(아래)"))
 plt.show()
 
 
@@ -550,17 +562,18 @@ class EncoderDecoderGenerator(keras.Model):
         """Print the shape after every block (a reading aid, not used in training)."""
         for i, block in enumerate(self.encoder):
             x = block(x)
-            print(f"encoder {i + 1}: {tuple(x.shape)}")
+            print(tr(f"encoder {i + 1}: {tuple(x.shape)}", f"인코더 {i + 1}: {tuple(x.shape)}"))
         for i, block in enumerate(self.decoder):
             x = block(x)
-            print(f"decoder {i + 1}: {tuple(x.shape)}")
-        print(f"last:      {tuple(self.last(x).shape)}")
+            print(tr(f"decoder {i + 1}: {tuple(x.shape)}", f"디코더 {i + 1}: {tuple(x.shape)}"))
+        print(tr("last:      ", "마지막:    "), tuple(self.last(x).shape))
 
 
 encoder_decoder = EncoderDecoderGenerator()
 encoder_decoder(probe)  # a subclassed model creates its weights on its first call
 encoder_decoder.trace_shapes(probe)
-print(f"encoder-decoder parameters: {encoder_decoder.count_params():,}")
+print(tr("encoder-decoder parameters:", "인코더-디코더 파라미터 수:"),
+      f"{encoder_decoder.count_params():,}")
 
 
 # %% [markdown] id="nb04-22" lang="en"
@@ -595,8 +608,8 @@ class UNetGenerator(EncoderDecoderGenerator):
 
 
 unet = UNetGenerator()
-print("U-Net output:", unet(probe).shape)
-print(f"U-Net parameters: {unet.count_params():,}")
+print(tr("U-Net output:", "U-Net 출력:"), unet(probe).shape)
+print(tr("U-Net parameters:", "U-Net 파라미터 수:"), f"{unet.count_params():,}")
 
 
 # %% [markdown] id="nb04-24" lang="en"
@@ -643,9 +656,10 @@ class PatchGANDiscriminator(keras.Model):
 discriminator = PatchGANDiscriminator()
 sketch_batch = (sketch / 127.5 - 1)[tf.newaxis]  # (1, 256, 256, 3) in [-1, 1]
 logits = discriminator([sketch_batch, unet(sketch_batch, training=True)])
-print("PatchGAN output:", logits.shape)
-print(f"PatchGAN parameters: {discriminator.count_params():,}")
-viz.patch_heatmap(logits[0], title="untrained PatchGAN on (sketch, U-Net output)")
+print(tr("PatchGAN output:", "PatchGAN 출력:"), logits.shape)
+print(tr("PatchGAN parameters:", "PatchGAN 파라미터 수:"), f"{discriminator.count_params():,}")
+viz.patch_heatmap(logits[0], title=tr("untrained PatchGAN on (sketch, U-Net output)",
+                                      "학습 전 PatchGAN: (스케치, U-Net 출력)"))
 plt.show()
 
 
@@ -743,8 +757,11 @@ class SketchColouring(training.Pix2PixTrainer):
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-pokemon-")) if config.is_fast()
            else config.repo_root() / "runs" / "04_sketch_to_pokemon")
 STEPS = EPOCHS * int(np.ceil(len(train_subset) / BATCH_SIZE))
-print(f"{len(train_subset)} pairs, batch {BATCH_SIZE}, {EPOCHS} epoch(s): {STEPS} steps "
-      f"per generator [{DATA_LABEL}]")
+print(tr("{pairs} pairs, batch {batch}, {epochs} epoch(s): {steps} steps per generator "
+         "[{label}]",
+         "쌍 {pairs}개, 배치 {batch}, {epochs} 에포크: 생성자마다 {steps} 스텝 [{label}]",
+         pairs=len(train_subset), batch=BATCH_SIZE, epochs=EPOCHS, steps=STEPS,
+         label=DATA_LABEL))
 
 
 def train_generator(name, generator):
@@ -778,8 +795,9 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
 for label, hist in (("encoder-decoder", ed_history), ("U-Net", unet_history)):
     axes[0].plot(hist["step"], hist["gen_l1_loss"], marker="o", label=label)
     axes[1].plot(hist["step"], hist["disc_loss"], marker="o", label=label)
-for ax, title in zip(axes, ("generator L1 loss", "discriminator loss")):
-    ax.set_xlabel("step")
+for ax, title in zip(axes, (tr("generator L1 loss", "생성자 L1 손실"),
+                            tr("discriminator loss", "판별자 손실"))):
+    ax.set_xlabel(tr("step", "스텝"))
     ax.set_title(title)
     ax.legend()
 plt.show()
@@ -810,7 +828,7 @@ plt.show()
 # %% id="nb04-34" tags=["skip-grading"]
 def colour_grid(models, n, title):
     """Rows of test pairs: Sketch | Ground Truth | one column per generator."""
-    columns = ["Sketch", "Ground Truth", *models]
+    columns = [tr("Sketch", "스케치"), tr("Ground Truth", "정답"), *models]
     images = []
     for sketch_in, colour_true in test_dataset.take(n):
         images += [sketch_in[0], colour_true[0]]
@@ -821,7 +839,8 @@ def colour_grid(models, n, title):
 
 
 colour_grid({"Encoder-Decoder": encoder_decoder, "U-Net": unet}, 3,
-            f"after {STEPS} training steps [{DATA_LABEL}]")
+            tr(f"after {STEPS} training steps [{DATA_LABEL}]",
+               f"{STEPS} 스텝 학습 후 [{DATA_LABEL}]"))
 
 # %% [markdown] id="nb04-35" lang="en"
 # A few steps are nowhere near enough to colour anything, yet the architectures already
@@ -867,8 +886,10 @@ if weights.available("pix2pix-pokemon"):
         coloured = weights.translate_image(pretrained, sketch_in[0].numpy(), seed=i)
         shown += [sketch_in[0].numpy(), coloured, colour_true[0].numpy()]
     viz.sample_grid(np.stack(shown), rows=3, cols=6, size=2.0,
-                    labels=["sketch", "pretrained", "ground truth"] * 6,
-                    title=f"pretrained pix2pix-pokemon on test sketches [{DATA_LABEL}]")
+                    labels=[tr("sketch", "스케치"), tr("pretrained", "사전 학습"),
+                            tr("ground truth", "정답")] * 6,
+                    title=tr(f"pretrained pix2pix-pokemon on test sketches [{DATA_LABEL}]",
+                             f"테스트 스케치에 적용한 사전 학습 pix2pix-pokemon [{DATA_LABEL}]"))
     plt.show()
 else:
     print(weights.unavailable_reason("pix2pix-pokemon"))

@@ -170,6 +170,9 @@ print(config.describe())  # fast or full mode, GPU or CPU, where the data is
 
 # %% id="nb05-04"
 # NBVAL_IGNORE_OUTPUT
+# tr(english, korean) prints the line in this edition's language (COURSE_LANG).
+from course_lib.messages import tr
+
 try:
     train_files = data.cityscapes_files("train")
     test_files = data.cityscapes_files("val")
@@ -177,7 +180,8 @@ except data.DataError as err:  # no copy and no network: the embedded sample
     print(err)
     train_files = data.cityscapes_files("train", sample=True)
     test_files = data.cityscapes_files("val", sample=True)
-print(f"{len(train_files)} training pairs, {len(test_files)} validation pairs")
+print(tr("{train} training pairs, {test} validation pairs", "학습 쌍 {train}개, 검증 쌍 {test}개",
+         train=len(train_files), test=len(test_files)))
 
 
 # %% [markdown] id="nb05-05" lang="en"
@@ -203,16 +207,21 @@ def flat_share(image):
 
 raw = plt.imread(train_files[0])  # uint8 (256, 512, 3)
 left, right = raw[:, :256], raw[:, 256:]
-print("one file:", raw.shape, raw.dtype)
-print(f"flat share: left {flat_share(left):.2f}, right {flat_share(right):.2f}")
+print(tr("one file:", "파일 하나:"), raw.shape, raw.dtype)
+print(tr("flat share: left {left:.2f}, right {right:.2f}",
+         "평평한 비율: 왼쪽 {left:.2f}, 오른쪽 {right:.2f}",
+         left=flat_share(left), right=flat_share(right)))
 INPUT_SIDE = "right" if flat_share(right) > flat_share(left) else "left"
-print("the label map (the input) is the", INPUT_SIDE.upper(), "half")
+side_name = {"left": tr("LEFT", "왼쪽"), "right": tr("RIGHT", "오른쪽")}[INPUT_SIDE]
+print(tr("the label map (the input) is the {side} half",
+         "레이블 맵(입력)은 {side} 절반입니다", side=side_name))
 
 fig, ax = plt.subplots(figsize=(8, 4.3))
 ax.imshow(raw)
 ax.axvline(255.5, color="white", linestyle="--")
-ax.set_title(f"{Path(train_files[0]).name}:  LEFT = photo (target)   |   "
-             "RIGHT = label map (input)")
+ax.set_title(tr("{name}:  LEFT = photo (target)   |   RIGHT = label map (input)",
+                "{name}:  왼쪽 = 사진 (정답)   |   오른쪽 = 레이블 맵 (입력)",
+                name=Path(train_files[0]).name))
 ax.axis("off")
 plt.show()
 
@@ -266,11 +275,13 @@ def jitter_draws(path, n):
 
 
 inputs, targets = jitter_draws(train_files[0], 4)  # (4, 256, 256, 3) each, in [-1, 1]
-print("input batch:", inputs.shape, "target batch:", targets.shape,
-      f"range [{min(inputs.min(), targets.min()):.0f}, "
-      f"{max(inputs.max(), targets.max()):.0f}]")
+print(tr("input batch:", "입력 배치:"), inputs.shape, tr("target batch:", "정답 배치:"),
+      targets.shape, tr("range [{low:.0f}, {high:.0f}]", "범위 [{low:.0f}, {high:.0f}]",
+                        low=min(inputs.min(), targets.min()),
+                        high=max(inputs.max(), targets.max())))
 viz.sample_grid(np.concatenate([inputs, targets]), rows=2, cols=4, size=2.4,
-                title="random jitter: the label map and the photo move together")
+                title=tr("random jitter: the label map and the photo move together",
+                         "랜덤 지터: 레이블 맵과 사진이 함께 움직입니다"))
 plt.show()
 
 # %% [markdown] id="nb05-09" lang="en"
@@ -293,8 +304,10 @@ train_dataset = data.pix2pix_dataset(train_subset, training=True,
                                      batch_size=BATCH_SIZE, input_side=INPUT_SIDE)
 test_dataset = data.pix2pix_dataset(test_subset, training=False, batch_size=1,
                                     input_side=INPUT_SIDE)
-print(f"training on {len(train_subset)} pairs for {STEPS} steps (batch {BATCH_SIZE}); "
-      f"scoring {len(test_subset)} validation pairs")
+print(tr("training on {pairs} pairs for {steps} steps (batch {batch}); "
+         "scoring {scored} validation pairs",
+         "학습 쌍 {pairs}개로 {steps} 스텝 학습 (배치 {batch}); 검증 쌍 {scored}개로 평가",
+         pairs=len(train_subset), steps=STEPS, batch=BATCH_SIZE, scored=len(test_subset)))
 
 # %% [markdown] id="nb05-11" lang="en"
 # ## 3. The networks, from the course library
@@ -325,13 +338,15 @@ print(f"training on {len(train_subset)} pairs for {STEPS} steps (batch {BATCH_SI
 # %% id="nb05-12" tags=["skip-grading"]
 generator = models.unet_generator()
 probe = tf.zeros((1, 256, 256, 3))
-print("generator:", tuple(probe.shape), "->", tuple(generator(probe).shape))
+print(tr("generator:", "생성자:"), tuple(probe.shape), "->", tuple(generator(probe).shape))
 skips = [layer for layer in generator.layers if isinstance(layer, layers.Concatenate)]
 for i, layer in enumerate(skips, start=1):  # decoder output + encoder skip, channels
-    print(f"after skip {i}: {tuple(layer.output.shape)}")
+    print(tr(f"after skip {i}: {tuple(layer.output.shape)}",
+             f"스킵 {i} 다음: {tuple(layer.output.shape)}"))
 n_params = generator.count_params()
-print(f"generator parameters: {n_params:,}",
-      "✓ the Pix2Pix U-Net" if n_params == 54_425_859 else "✗ expected 54,425,859")
+print(tr("generator parameters:", "생성자 파라미터 수:"), f"{n_params:,}",
+      tr("✓ the Pix2Pix U-Net", "✓ Pix2Pix U-Net과 같음") if n_params == 54_425_859
+      else tr("✗ expected 54,425,859", "✗ 기대값 54,425,859"))
 
 # %% [markdown] id="nb05-13" lang="en"
 # **Discriminator: a PatchGAN.** `models.patchgan_discriminator()` looks at the label map
@@ -347,9 +362,11 @@ print(f"generator parameters: {n_params:,}",
 discriminator = models.patchgan_discriminator()
 patch_logits = discriminator([probe, probe])
 n_params = discriminator.count_params()
-print("discriminator: 2 x", tuple(probe.shape), "->", tuple(patch_logits.shape))
-print(f"discriminator parameters: {n_params:,}",
-      "✓ the Pix2Pix PatchGAN" if n_params == 2_770_433 else "✗ expected 2,770,433")
+print(tr("discriminator: 2 x", "판별자: 2 x"), tuple(probe.shape), "->",
+      tuple(patch_logits.shape))
+print(tr("discriminator parameters:", "판별자 파라미터 수:"), f"{n_params:,}",
+      tr("✓ the Pix2Pix PatchGAN", "✓ Pix2Pix PatchGAN과 같음") if n_params == 2_770_433
+      else tr("✗ expected 2,770,433", "✗ 기대값 2,770,433"))
 
 # %% [markdown] id="nb05-14b" lang="en"
 # ### Quiz 05-q2: the logit grid of a bigger photo
@@ -437,14 +454,16 @@ trainer.compile(training.make_optimizer(2e-4, beta_1=0.5),  # one Adam per netwo
                 training.make_optimizer(2e-4, beta_1=0.5))
 
 sample_input, sample_target = next(iter(test_dataset))  # (1, 256, 256, 3) each
-preview = display.display(display.Markdown("*(the sample appears after the first "
-                                           f"{SAMPLE_EVERY} steps)*"), display_id=True)
+preview = display.display(display.Markdown(tr(
+    f"*(the sample appears after the first {SAMPLE_EVERY} steps)*",
+    f"*(처음 {SAMPLE_EVERY} 스텝이 지나면 샘플이 나타납니다)*")), display_id=True)
 
 
 def show_sample(step, logs):
     prediction = generator(sample_input, training=True)  # dropout on, as in the paper
     fig = viz.compare_row(sample_input[0], sample_target[0], prediction[0],
-                          titles=("Input", "Ground Truth", f"Predicted, step {step}"))
+                          titles=(tr("Input", "입력"), tr("Ground Truth", "정답"),
+                                  tr(f"Predicted, step {step}", f"예측, 스텝 {step}")))
     preview.update(fig)
     plt.close(fig)
 
@@ -460,7 +479,8 @@ history = training.fit(trainer, train_dataset, STEPS, checkpoint_dir=RUN_DIR / "
 # total of about 20-40 (= gan + 100 · L1).
 curves = {name: values for name, values in history.items() if name != "step"}
 viz.loss_curves(curves, steps=history["step"], separate=True, marker=".",
-                title=f"your run: {STEPS} steps, one panel per loss")
+                title=tr(f"your run: {STEPS} steps, one panel per loss",
+                         f"여러분의 학습: {STEPS} 스텝, 손실마다 패널 하나"))
 plt.show()
 
 
@@ -581,8 +601,10 @@ rows = min(3, len(test_inputs))
 grid = np.stack([image for i in range(rows)
                  for image in (test_inputs[i], test_targets[i], predictions[i])])
 viz.sample_grid(grid, rows=rows, cols=3, size=2.8,
-                labels=["Input", "Ground Truth", "Predicted"] * rows,
-                title=f"validation maps after {STEPS} training steps")
+                labels=[tr("Input", "입력"), tr("Ground Truth", "정답"),
+                        tr("Predicted", "예측")] * rows,
+                title=tr(f"validation maps after {STEPS} training steps",
+                         f"{STEPS} 스텝 학습 후 검증 레이블 맵"))
 plt.show()
 
 # %% [markdown] id="nb05-25" lang="en"
@@ -609,14 +631,16 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 mean_photo = evaluation.mean_training_photo(train_subset)  # (256, 256, 3) in [-1, 1]
 baseline = np.broadcast_to(mean_photo, test_targets.shape)
-print(f"{len(test_targets)} validation pairs; L1 on the [-1, 1] scale, PSNR in dB")
-for name, preds in (("U-Net generator", predictions), ("mean training photo", baseline)):
+print(tr("{n} validation pairs; L1 on the [-1, 1] scale, PSNR in dB",
+         "검증 쌍 {n}개; L1은 [-1, 1] 척도, PSNR은 dB", n=len(test_targets)))
+for name, preds in ((tr("U-Net generator", "U-Net 생성자"), predictions),
+                    (tr("mean training photo", "학습 사진 평균"), baseline)):
     scores = np.array([[float(v) for v in metrics_fn(pred, target)]  # yours (05-ex1)
                        for pred, target in zip(preds, test_targets)])
     l1, psnr = scores.mean(axis=0)
     print(f"{name:>20}: L1 {l1:.3f}   PSNR {psnr:5.2f}")
 
-viz.sample_grid(mean_photo[None], rows=1, cols=1, size=2.8, labels=["mean photo"])
+viz.sample_grid(mean_photo[None], rows=1, cols=1, size=2.8, labels=[tr("mean photo", "평균 사진")])
 plt.show()
 
 # %% [markdown] id="nb05-26b" lang="en"
@@ -652,8 +676,10 @@ if weights.available("pix2pix-cityscapes"):
                      (test_inputs[i], test_targets[i], predictions[i],
                       reference_predictions[i])])
     viz.sample_grid(grid, rows=rows, cols=4, size=2.8,
-                    labels=["Input", "Ground Truth", "yours", "reference"] * rows,
-                    title="your generator next to the reference model")
+                    labels=[tr("Input", "입력"), tr("Ground Truth", "정답"),
+                            tr("yours", "여러분의 모델"), tr("reference", "참고 모델")] * rows,
+                    title=tr("your generator next to the reference model",
+                             "여러분의 생성자와 참고 모델 비교"))
     plt.show()
     if viz.training_history("pix2pix-cityscapes") is not None:
         plt.show()

@@ -52,3 +52,14 @@ def test_the_weights_folder_is_found_from_the_current_folder(tmp_path, monkeypat
     monkeypatch.setenv("COURSE_WEIGHTS_DIR", str(tmp_path / "mine"))
     assert config.weights_dir() == (tmp_path / "mine").resolve()
     assert config.found_weights_dir(checkout) == (checkout / "weights").resolve()
+
+
+def test_describe_speaks_the_learners_language(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_FAST", "1")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    text = config.describe()
+    assert "빠른 모드" in text and "장치:" in text and "아직 없음" in text
+    assert "$COURSE_DATA_DIR" in text and "Device:" not in text
+    monkeypatch.setenv("COURSE_LANG", "en")
+    assert config.describe().startswith("Mode:   FAST")
