@@ -34,6 +34,15 @@ EN: dict[str, str] = {
         "Offline: download the archive on a machine with internet, then run\n"
         "    python -m course_lib data import {name} ARCHIVE [--data-dir DIR]\n"
         "or set COURSE_DATA_DIR to a folder that holds {layout}."),
+    "data.mnist_sample": (
+        "using the EMBEDDED MNIST SAMPLE (40 digits, 4 per class) {why}. It is only enough to "
+        "check that code runs, not to train a useful GAN. For the real data: go online, or set "
+        "COURSE_DATA_DIR to a folder with mnist/*.gz, or run "
+        "`python -m course_lib data import mnist ARCHIVE`."),
+    "data.pairs_sample": ("using the EMBEDDED {name} SAMPLE ({split}): a handful of pairs, "
+                          "enough to run the code, not to train."),
+    "data.sample_asked": "because sample=True was asked",
+    "data.sample_offline": "because no local MNIST and no network were found",
     # course_lib.weights: pretrained weights that are missing or unusable
     "weights.env_points": " (COURSE_WEIGHTS_DIR={env} points there)",
     "weights.state_absent": "does not exist",
@@ -154,6 +163,15 @@ EN: dict[str, str] = {
 }
 
 KO: dict[str, str] = {
+    "data.mnist_sample": (
+        "내장된 MNIST 샘플(숫자 40개, 클래스마다 4개)을 사용합니다: {why}. 코드가 돌아가는지 "
+        "확인하는 데만 충분하고, 쓸 만한 GAN을 학습하기에는 부족합니다. 실제 데이터를 쓰려면 "
+        "인터넷에 연결하거나, COURSE_DATA_DIR을 mnist/*.gz가 있는 폴더로 지정하거나, "
+        "`python -m course_lib data import mnist ARCHIVE`를 실행하세요."),
+    "data.pairs_sample": ("내장된 {name} 샘플({split})을 사용합니다: 코드를 실행해 볼 만큼의 "
+                          "이미지 쌍 몇 개뿐이라 학습용으로는 부족합니다."),
+    "data.sample_asked": "sample=True로 요청했기 때문",
+    "data.sample_offline": "로컬 MNIST도 네트워크도 찾지 못했기 때문",
     "data.missing": (
         "{name}: 데이터셋을 찾을 수 없습니다. 찾아본 위치: {searched}.\n"
         "받는 방법(영문 안내): {how_to_get}\n"

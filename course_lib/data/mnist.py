@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib import config
+from course_lib import config, messages
 from course_lib.data.download import network_available
 from course_lib.data.errors import DataError
 from course_lib.data.lazy_tf import tf
@@ -57,11 +57,9 @@ def read_idx(path: PathLike) -> np.ndarray:
     return np.frombuffer(raw, np.uint8, offset=offset).reshape(dims)
 
 
-def _mnist_sample_arrays(why: str) -> tuple[np.ndarray, np.ndarray]:
-    notice(f"using the EMBEDDED MNIST SAMPLE (40 digits, 4 per class) {why}. It is only "
-           "enough to check that code runs, not to train a useful GAN. For the real data: "
-           "go online, or set COURSE_DATA_DIR to a folder with mnist/*.gz, or run "
-           "`python -m course_lib data import mnist ARCHIVE`.")
+def _mnist_sample_arrays(why_key: str) -> tuple[np.ndarray, np.ndarray]:
+    """The 40 embedded digits; `why_key` names the message saying why they are used."""
+    notice(messages.text("data.mnist_sample", why=messages.text(why_key)))
     with np.load(MNIST_SAMPLE, allow_pickle=False) as z:
         return z["images"], z["labels"]
 
@@ -153,7 +151,7 @@ def load_mnist(split: str = "train", data_dir: PathLike | None = None, *, sample
     if backend not in ("auto", "tfds", "idx"):
         raise ValueError(f"backend must be 'auto', 'tfds' or 'idx', not {backend!r}")
     if sample:
-        return _as_mnist_dataset(*_mnist_sample_arrays("because sample=True was asked"))
+        return _as_mnist_dataset(*_mnist_sample_arrays("data.sample_asked"))
     root = find_local("mnist", data_dir)
     if root is not None:
         verified_mnist_dir(root)
@@ -179,8 +177,7 @@ def load_mnist(split: str = "train", data_dir: PathLike | None = None, *, sample
             if backend == "tfds":
                 raise
             notice(f"tensorflow-datasets could not provide MNIST ({exc})")
-    return _as_mnist_dataset(*_mnist_sample_arrays(
-        "because no local MNIST and no network were found"))
+    return _as_mnist_dataset(*_mnist_sample_arrays("data.sample_offline"))
 
 
 def load_mnist_arrays(split: str = "train", data_dir: PathLike | None = None, *,
@@ -195,7 +192,7 @@ def load_mnist_arrays(split: str = "train", data_dir: PathLike | None = None, *,
     this goes through `load_mnist` (tfds or the sample, with its notices).
     """
     if sample:
-        return _mnist_sample_arrays("because sample=True was asked")
+        return _mnist_sample_arrays("data.sample_asked")
     root = find_local("mnist", data_dir)
     if root is not None:
         verified_mnist_dir(root)

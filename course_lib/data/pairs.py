@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from course_lib import messages
 from course_lib.data.download import obtain
 from course_lib.data.errors import DataError
 from course_lib.data.lazy_tf import tf
@@ -133,8 +134,7 @@ def _sample_files(name: str, split: str) -> list[str]:
     if split not in splits:
         raise DataError(f"the embedded {name} sample has the splits {', '.join(splits)}, "
                         f"not {split!r}")
-    notice(f"using the EMBEDDED {name.upper()} SAMPLE ({split}): a handful of pairs, enough to "
-           "run the code, not to train.")
+    notice(messages.text("data.pairs_sample", name=name.upper(), split=split))
     return verified_files(name, root, split, exact_counts=False)
 
 

@@ -74,9 +74,8 @@ def use_answer(item_id: str, answer: Any, reference: Any, what: str | None = Non
     except Exception:
         ok = False
     if ok:
-        print(f"Using your {name} ({item_id}) from here on.")
+        print(messages.text("quiz.using_yours", name=name, item=item_id))
         return answer
-    print(f"Your {name} ({item_id}) is missing or failed its check — the lesson continues "
-          "with course_lib's reference.")
+    print(messages.text("quiz.using_reference", name=name, item=item_id))
     return reference
 

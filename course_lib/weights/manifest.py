@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from course_lib import config
+from course_lib.messages import tr
 from course_lib.registry import (
     PathLike,
     WeightsError,
@@ -69,22 +70,31 @@ def card_line(name: str, weights_dir: PathLike | None = None) -> str:
     train, metrics = entry.get("training", {}), entry.get("metrics", {})
     parts = [f"{name}:"]
     if "steps" in train:
-        epochs = f"{train['epochs']:g} epochs, " if "epochs" in train else ""
-        parts.append(f"{train['steps']:,} steps ({epochs}batch {train.get('batch_size')}) "
-                     f"on {entry.get('hardware', 'unknown hardware')};")
+        epochs = (tr("{n:g} epochs, ", "{n:g} 에포크, ", n=train["epochs"])
+                  if "epochs" in train else "")
+        parts.append(tr("{steps:,} steps ({epochs}batch {batch}) on {hardware};",
+                        "{steps:,} 스텝 ({epochs}배치 {batch}), 학습 장비: {hardware};",
+                        steps=train["steps"], epochs=epochs, batch=train.get("batch_size"),
+                        hardware=entry.get("hardware", "unknown hardware")))
     gen = metrics.get("generator")
     if gen:  # Pix2Pix: the model next to its trivial baselines
-        baselines = " | ".join(f"{base.replace('_', ' ')} {b['psnr']:.2f} dB, {b['l1']:.3f}"
-                               for base, b in metrics.get("baselines", {}).items()
-                               if base != "untrained_generator")
-        parts.append(f"{metrics.get('split', 'test')} ({metrics.get('n_images')} images): "
-                     f"PSNR {gen['psnr']:.2f} dB, L1 {gen['l1']:.3f} on [0,1] | {baselines}")
+        baseline_names = {"mean_training_photo": tr("mean training photo", "학습 사진 평균"),
+                          "input_unchanged": tr("input unchanged", "입력 그대로")}
+        baselines = " | ".join(
+            f"{baseline_names.get(base, base.replace('_', ' '))} {b['psnr']:.2f} dB, "
+            f"{b['l1']:.3f}" for base, b in metrics.get("baselines", {}).items()
+            if base != "untrained_generator")
+        parts.append(tr("{split} ({n} images): PSNR {psnr:.2f} dB, L1 {l1:.3f} on [0,1] | ",
+                        "{split} ({n}장): PSNR {psnr:.2f} dB, L1 {l1:.3f} ([0,1] 기준) | ",
+                        split=metrics.get("split", "test"), n=metrics.get("n_images"),
+                        psnr=gen["psnr"], l1=gen["l1"]) + baselines)
     elif "fid" in metrics:  # MNIST: the course classifier's figures
-        share = (f", rarest digit {metrics['min_class_share']:.1%}"
-                 if "min_class_share" in metrics else "")
-        accuracy = f", accuracy {metrics['accuracy']:.1%}" if "accuracy" in metrics else ""
-        parts.append(f"FJD {metrics['fid']:.1f}, confidence {metrics['confidence']:.3f}"
-                     f"{accuracy}{share}")
+        share = (tr(", rarest digit {share:.1%}", ", 가장 드문 숫자 {share:.1%}",
+                    share=metrics["min_class_share"]) if "min_class_share" in metrics else "")
+        accuracy = (tr(", accuracy {a:.1%}", ", 정확도 {a:.1%}", a=metrics["accuracy"])
+                    if "accuracy" in metrics else "")
+        parts.append(tr("FJD {fid:.1f}, confidence {c:.3f}", "FJD {fid:.1f}, 확신도 {c:.3f}",
+                        fid=metrics["fid"], c=metrics["confidence"]) + accuracy + share)
     return " ".join(parts)
 
 
