@@ -21,7 +21,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("course_lib.evaluation", "evaluate pretrained models"),
     "grade": ("course_lib.grading", "grade student notebooks into a CSV gradebook"),
     "student": ("course_lib.grading", "make student versions of the notebooks"),
-    "bench": ("course_lib.bench", "time course_lib against the seed code"),
 }
 
 

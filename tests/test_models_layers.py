@@ -117,3 +117,17 @@ def test_dcgan_falls_back_on_the_stock_layer_when_the_rename_does_not_apply(tmp_
     fast.load_weights(tmp_path / "g.weights.h5")
     z = np.random.default_rng(2).standard_normal((2, mnist.NOISE_DIM)).astype("float32")
     np.testing.assert_allclose(fast(z).numpy(), generator(z).numpy(), atol=1e-5)
+
+
+def test_the_probe_leaves_the_global_seed_alone():
+    """Probing (once per process) must not shift the weights of the next model built after
+    `set_random_seed`: the seeded comparisons with the lesson's code rely on it."""
+    layers.fourier_layer_saves_like_stock.cache_clear()
+    keras.utils.set_random_seed(11)
+    layers.fourier_layer_saves_like_stock()
+    probed = keras.layers.Dense(3)
+    probed.build((None, 2))
+    keras.utils.set_random_seed(11)
+    plain = keras.layers.Dense(3)
+    plain.build((None, 2))
+    np.testing.assert_array_equal(probed.kernel.numpy(), plain.kernel.numpy())

@@ -139,8 +139,11 @@ def fourier_layer_saves_like_stock() -> bool:
     by registered name) makes this False, and the DCGAN then falls back on the stock layer:
     slower, but its weight files stay interchangeable with the lesson's.
     """
-    return (_weight_entries(FourierConv2DTranspose(1, 3, padding="same"))
-            == _weight_entries(layers.Conv2DTranspose(1, 3, padding="same")))
+    # Zero initializers: the probe must not draw from Keras' global seed, or the first model
+    # built after `keras.utils.set_random_seed` would get other weights than without the probe.
+    fixed = {"padding": "same", "kernel_initializer": "zeros", "bias_initializer": "zeros"}
+    return (_weight_entries(FourierConv2DTranspose(1, 3, **fixed))
+            == _weight_entries(layers.Conv2DTranspose(1, 3, **fixed)))
 
 
 class MaskDropout(layers.Dropout):
