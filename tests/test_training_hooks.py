@@ -5,7 +5,7 @@ import tensorflow as tf
 from training_support import cgan_trainer, fixed_mnist_like_batch
 
 from course_lib.training import hooks as H
-from course_lib.training.fit import fit
+from course_lib.training.loop import fit
 
 
 def test_snapshot_hook_writes_loadable_generator_snapshots(tmp_path):

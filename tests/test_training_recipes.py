@@ -11,7 +11,7 @@ import tensorflow as tf
 from training_support import cgan_trainer, fixed_mnist_like_batch
 
 from course_lib.training import recipes
-from course_lib.training.fit import fit
+from course_lib.training.loop import fit
 
 
 def test_warm_start_loads_the_shipped_generator_only_for_a_new_run(tmp_path):

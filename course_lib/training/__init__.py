@@ -2,7 +2,8 @@
 
 * `trainers`: `GANTrainer` (MNIST GAN, cGAN, DCGAN) and `Pix2PixTrainer`, `keras.Model`s whose
   `train_step` is exactly the lesson's step; `make_optimizer`.
-* `fit`: the loop: progress bar, TensorBoard scalars, hooks, and checkpoints it resumes from.
+* `loop`: `fit`, the loop: progress bar, TensorBoard scalars, hooks, and checkpoints it
+  resumes from.
 * `fast_adam`: the fused Adam update the trainers use when they can (with a public fallback).
 * `recipes`, `hooks`, `command`: the named runs behind `python -m course_lib train MODEL ...`.
 
@@ -12,7 +13,7 @@ from the submodule itself.
 """
 
 from course_lib.training.command import add_arguments, run
-from course_lib.training.fit import Hook, fit
+from course_lib.training.loop import Hook, fit
 from course_lib.training.recipes import (
     GAN_D_DROPOUT,
     MODELS,

@@ -15,8 +15,8 @@ import numpy as np
 
 from course_lib import checkpoints, config
 from course_lib.models.mnist import NOISE_DIM
-from course_lib.training.fit import Hook, fit
 from course_lib.training.hooks import lr_decay_hook, sample_hook, snapshot_hook
+from course_lib.training.loop import Hook, fit
 from course_lib.training.recipes import MODELS, build_run, default_schedule, warm_start
 
 

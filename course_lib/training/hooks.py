@@ -1,4 +1,4 @@
-"""Hooks for `fit`: `fn(step, logs)` callables run every N steps (see `fit.Hook`).
+"""Hooks for `fit`: `fn(step, logs)` callables run every N steps (see `loop.Hook`).
 
 Sample grids from fixed inputs, generator snapshots for weight averaging, and the pix2pix
 paper's linear learning-rate decay.

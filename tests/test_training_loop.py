@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 from training_support import cgan_trainer, fixed_mnist_like_batch
 
-from course_lib.training.fit import fit
+from course_lib.training.loop import fit
 
 
 @pytest.mark.slow  # three fit runs with their tracing: about 8 s on 2 cores
