@@ -41,7 +41,7 @@ def test_pokemon_training_and_translate_agree(tmp_path):
     the sketches themselves are. This is the check that catches a train/inference mismatch
     (batch-4 BatchNorm statistics in training vs one image at a time in `translate`), a wrong
     input half, or a value-range slip between the two paths."""
-    from course_lib import data, evaluation, weights
+    from course_lib import data, evaluation, pixels, weights
 
     schedule = recipes.default_schedule("pix2pix-pokemon")
     keras.utils.set_random_seed(0)
@@ -63,9 +63,9 @@ def test_pokemon_training_and_translate_agree(tmp_path):
                         / 127.5 - 1.0 for p in written])
     l1_model = float(np.mean(np.abs(outputs - colours)))
     l1_identity = float(np.mean(np.abs(sketches - colours)))
-    psnr_model = evaluation.psnr_per_image(evaluation.to_unit(outputs),
-                                           evaluation.to_unit(colours)).mean()
-    psnr_identity = evaluation.psnr_per_image(evaluation.to_unit(sketches),
-                                              evaluation.to_unit(colours)).mean()
+    psnr_model = evaluation.psnr_per_image(pixels.to_unit(outputs),
+                                           pixels.to_unit(colours)).mean()
+    psnr_identity = evaluation.psnr_per_image(pixels.to_unit(sketches),
+                                              pixels.to_unit(colours)).mean()
     assert l1_model < 0.7 * l1_identity, (l1_model, l1_identity)
     assert psnr_model > psnr_identity + 2.0, (psnr_model, psnr_identity)
