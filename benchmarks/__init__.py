@@ -1,5 +1,4 @@
-"""Reference ("seed-style") train steps and input pipelines that `course_lib.bench` times.
-
-Not part of the installed package: `python -m course_lib bench` imports it from the repository
-checkout.
+"""The course's benchmarks, kept in the checkout (not in the installed package): the seed
+lessons' train steps and pipelines (`reference`), the benchmark that times course_lib against
+them (`python benchmarks/bench.py`), and the whole-process cGAN race (`compare_cgan.py`).
 """

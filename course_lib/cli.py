@@ -14,14 +14,13 @@ import sys
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("course_lib.data.cli", "check or import datasets"),
-    "train": ("course_lib.training", "train a model with checkpoint/resume"),
+    "train": ("course_lib.training.command", "train a model with checkpoint/resume"),
     "weights": ("course_lib.weights.cli", "verify pretrained weight files"),
     "sample": ("course_lib.weights.cli", "sample MNIST digits from pretrained weights"),
     "translate": ("course_lib.weights.cli", "run a pretrained Pix2Pix generator over images"),
     "eval": ("course_lib.evaluation.cli", "evaluate pretrained models"),
     "grade": ("course_lib.grading.cli", "grade student notebooks into a CSV gradebook"),
     "student": ("course_lib.grading.cli", "make student versions of the notebooks"),
-    "bench": ("course_lib.bench", "time course_lib against the seed code"),
 }
 
 

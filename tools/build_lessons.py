@@ -327,12 +327,12 @@ def differences(built: nbformat.NotebookNode, committed: nbformat.NotebookNode) 
 
 
 def _execute(nb: nbformat.NotebookNode, folder: Path, timeout: int) -> None:
-    from nbclient import NotebookClient
+    from course_lib.notebook_run import execute
 
+    # The kernel inherits the environment: make it import this checkout's course_lib too.
     path = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), path) if p)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    execute(nb, cwd=folder, timeout=timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

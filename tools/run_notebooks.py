@@ -15,9 +15,11 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # this checkout's course_lib, not another installed copy
+
+from course_lib.notebook_run import execute  # noqa: E402
 
 
 def main() -> int:
@@ -33,8 +35,7 @@ def main() -> int:
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         try:
-            NotebookClient(nb, timeout=args.timeout, kernel_name="python3",
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            execute(nb, cwd=path.parent, timeout=args.timeout)
             status = "ok"
         except Exception as exc:  # keep going: report every notebook
             status = f"FAILED: {type(exc).__name__}: {str(exc).splitlines()[-1][:200]}"

@@ -1,4 +1,6 @@
-"""`python -m course_lib bench [--quick]`: course_lib's training against the seed code, timed.
+"""course_lib's training against the seed code, timed.
+
+    python benchmarks/bench.py [--quick] [--no-notebooks] [--out FILE]
 
 For each model family (MLP GAN, cGAN, DCGAN, Pix2Pix) two training loops run in the same
 process on the same machine:
@@ -19,6 +21,9 @@ Also measured: the MNIST and facades input pipelines alone (examples/s) against 
 course_lib step consumes; the machine's float32 matmul peak and the FLOP/s the Pix2Pix step
 achieves; and, unless `--quick` or `--no-notebooks`, the execution time of every notebook in fast
 mode. The result is printed as one JSON object (and written to `--out`).
+
+It lives in the checkout, not in the package: it times the seed lessons' code
+(`benchmarks/reference.py`) and executes the checkout's notebooks.
 """
 
 from __future__ import annotations
@@ -33,7 +38,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from course_lib import config
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # `python benchmarks/bench.py` puts only benchmarks/ on the path
+    sys.path.insert(0, str(REPO))
+
+from benchmarks import reference  # noqa: E402
+from course_lib import config  # noqa: E402
 
 StepFn = Callable[[int], None]  # run n train steps and wait for them to finish
 
@@ -112,45 +122,34 @@ def _course_lib_loop(trainer, dataset) -> StepFn:
 # --------------------------------------------------------------------------------------------
 
 
-def _reference_module():
-    """`benchmarks/reference.py` from the checkout (it is not part of the installed package)."""
-    root = str(config.repo_root())
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from benchmarks import reference
-
-    return reference
-
-
 def bench_mlp(conditional: bool, quick: bool) -> dict:
     """MNIST MLP GAN (`conditional=False`) or cGAN, batch 128, each on its own pipeline."""
     import keras
 
     from course_lib import data, models, training
 
-    ref = _reference_module()
     name = "cgan" if conditional else "gan"
     limit = 12_800 if quick else None
-    trainer, ours_ds, _ = training.build_run(name, ref.MLP_BATCH, limit, seed=0)
+    trainer, ours_ds, _ = training.build_run(name, reference.MLP_BATCH, limit, seed=0)
     if conditional:
         g, d = models.build(models.GeneratorCGAN()), models.build(models.DiscriminatorCGAN())
     else:
         g, d = models.build(models.GeneratorGAN()), models.build(models.DiscriminatorGAN())
-    step = ref.mlp_gan_step(g, d, keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4),
+    step = reference.mlp_gan_step(g, d, keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4),
                             conditional=conditional)
     mnist = data.load_mnist("train")  # tfds, like the lesson
     if limit:
         mnist = mnist.take(limit)
     if conditional:
-        ref_ds = ref.mnist_cgan_pipeline(mnist)
+        ref_ds = reference.mnist_cgan_pipeline(mnist)
         unpack = lambda batch, i: batch  # noqa: E731
     else:
-        ref_ds = ref.mnist_gan_pipeline(mnist)
+        ref_ds = reference.mnist_gan_pipeline(mnist)
         unpack = lambda batch, i: (batch,)  # noqa: E731
     result = _compare({"reference": _reference_loop(step, ref_ds, unpack),
                        "course_lib": _course_lib_loop(trainer, ours_ds)},
                       steps=20 if quick else 50, rounds=3 if quick else 7,
-                      batch_size=ref.MLP_BATCH)
+                      batch_size=reference.MLP_BATCH)
     result["note"] = ("the seed calls the models without training=True, so its cGAN "
                       "discriminator skips dropout; course_lib runs it (more work per step)"
                       if conditional else "same computation on both sides")
@@ -164,18 +163,17 @@ def bench_dcgan(quick: bool) -> dict:
 
     from course_lib import data, training
 
-    ref = _reference_module()
     limit = 5120 if quick else None
-    trainer, ours_ds, _ = training.build_run("dcgan", ref.DCGAN_BATCH, limit, seed=0)
+    trainer, ours_ds, _ = training.build_run("dcgan", reference.DCGAN_BATCH, limit, seed=0)
     images, _ = data.load_mnist_arrays("train")
     images = images[:limit]
-    step = ref.dcgan_step(ref.dcgan_generator(), ref.dcgan_discriminator(),
+    step = reference.dcgan_step(reference.dcgan_generator(), reference.dcgan_discriminator(),
                           keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4))
-    ref_ds = ref.mnist_dcgan_pipeline(images)
+    ref_ds = reference.mnist_dcgan_pipeline(images)
     return _compare({"reference": _reference_loop(step, ref_ds, lambda b, i: (b,)),
                      "course_lib": _course_lib_loop(trainer, ours_ds)},
                     steps=3 if quick else 10, rounds=3 if quick else 7,
-                    batch_size=ref.DCGAN_BATCH)
+                    batch_size=reference.DCGAN_BATCH)
 
 
 def bench_pix2pix(quick: bool) -> tuple[dict, object]:
@@ -185,21 +183,20 @@ def bench_pix2pix(quick: bool) -> tuple[dict, object]:
 
     from course_lib import data, models, training
 
-    ref = _reference_module()
     limit = 20 if quick else None
-    trainer, ours_ds, _ = training.build_run("pix2pix-facades", ref.PIX2PIX_BATCH, limit,
+    trainer, ours_ds, _ = training.build_run("pix2pix-facades", reference.PIX2PIX_BATCH, limit,
                                              seed=0)
     files = data.facades_files("train")[:limit]
-    step = ref.pix2pix_step(models.unet_generator(), models.patchgan_discriminator(),
+    step = reference.pix2pix_step(models.unet_generator(), models.patchgan_discriminator(),
                             keras.optimizers.Adam(2e-4, beta_1=0.5),
                             keras.optimizers.Adam(2e-4, beta_1=0.5))
-    ref_ds = ref.facades_pipeline(files)
+    ref_ds = reference.facades_pipeline(files)
     result = _compare(
         {"reference": _reference_loop(step, ref_ds,
                                       lambda b, i: (b[0], b[1], tf.constant(i, tf.int64))),
          "course_lib": _course_lib_loop(trainer, ours_ds)},
         # Quick mode still times 5 steps per round: with 2, one slow step swung the ratio by 0.15.
-        steps=5, rounds=3 if quick else 5, batch_size=ref.PIX2PIX_BATCH)
+        steps=5, rounds=3 if quick else 5, batch_size=reference.PIX2PIX_BATCH)
     return result, trainer
 
 
@@ -230,22 +227,22 @@ def bench_pipelines(steps: dict, quick: bool) -> dict:
     """
     from course_lib import data
 
-    ref = _reference_module()
     out = {}
-    mnist_ref = ref.mnist_cgan_pipeline(data.load_mnist("train"))
-    mnist_ours = data.mnist_cgan_dataset(batch_size=ref.MLP_BATCH)
+    mnist_ref = reference.mnist_cgan_pipeline(data.load_mnist("train"))
+    mnist_ours = data.mnist_cgan_dataset(batch_size=reference.MLP_BATCH)
     n = 20 if quick else 100
     consumed = steps["cgan"]["course_lib_examples_per_s"]
     out["mnist_cgan"] = {
-        "reference_examples_per_s": round(pipeline_rate(mnist_ref, n, ref.MLP_BATCH), 1),
-        "course_lib_examples_per_s": round(pipeline_rate(mnist_ours, n, ref.MLP_BATCH), 1),
+        "reference_examples_per_s": round(pipeline_rate(mnist_ref, n, reference.MLP_BATCH), 1),
+        "course_lib_examples_per_s": round(pipeline_rate(mnist_ours, n, reference.MLP_BATCH), 1),
         "step_consumes_examples_per_s": consumed,
     }
     files = data.facades_files("train")
     n = 10 if quick else 50
     consumed = steps["pix2pix"]["course_lib_examples_per_s"]
     out["facades"] = {
-        "reference_examples_per_s": round(pipeline_rate(ref.facades_pipeline(files), n, 1), 1),
+        "reference_examples_per_s": round(
+            pipeline_rate(reference.facades_pipeline(files), n, 1), 1),
         "course_lib_examples_per_s": round(
             pipeline_rate(data.pix2pix_dataset(files, training=True), n, 1), 1),
         "step_consumes_examples_per_s": consumed,
@@ -329,16 +326,16 @@ def pix2pix_step_flops(generator, discriminator) -> dict:
 def bench_notebooks(timeout: int = 1800) -> dict:
     """Seconds to execute each notebook top to bottom in fast mode (COURSE_FAST=1)."""
     import nbformat
-    from nbclient import NotebookClient
+
+    from course_lib.notebook_run import execute
 
     os.environ["COURSE_FAST"] = "1"  # the kernels inherit the environment
     out = {}
-    for path in sorted((config.repo_root() / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            execute(nb, cwd=path.parent, timeout=timeout)
             status = "ok"
         except Exception as exc:  # report every notebook, failed ones included
             status = f"failed: {type(exc).__name__}"
@@ -379,15 +376,14 @@ def run_all(quick: bool, notebooks: bool) -> dict:
     return result
 
 
-def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="few steps on data subsets (a few minutes); no notebooks")
     parser.add_argument("--no-notebooks", action="store_true",
                         help="skip executing the notebooks (the slowest part)")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
-
-
-def run(args: argparse.Namespace) -> int:
+    args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     result = run_all(args.quick, notebooks=not (args.quick or args.no_notebooks))
     text = json.dumps(result, indent=1)
@@ -396,3 +392,7 @@ def run(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
