@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # command -> (module, one-line help)
@@ -22,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("course_lib.grading.cli", "grade student notebooks into a CSV gradebook"),
     "student": ("course_lib.grading.cli", "make student versions of the notebooks"),
 }
+# Commands that import TensorFlow anyway: imported first with its start-up lines silenced.
+TENSORFLOW_COMMANDS = {"train", "sample", "translate", "eval"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] not in COMMANDS:
         parser.parse_args(argv)  # prints "invalid choice" and exits with status 2
     name = argv[0]
+    # TensorFlow's C++ start-up lines are noise on a command line (errors still show); the
+    # variable must be set before any command module imports TensorFlow.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if name in TENSORFLOW_COMMANDS:
+        from course_lib import config
+
+        config.import_tensorflow_quietly()
     module = importlib.import_module(COMMANDS[name][0])
     cmd_parser = argparse.ArgumentParser(prog=f"python -m course_lib {name}")
     module.add_arguments(cmd_parser, name)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from course_lib import checkpoints, config
+from course_lib import checkpoints, config, messages
 from course_lib.training.trainers import PairTrainer
 
 Hook = tuple[int, Callable[[int, dict], None]]  # (every N steps, fn(step, logs))
@@ -73,15 +73,16 @@ def fit(
     restored = checkpoints.restore_newest_intact(ckpt, checkpoint_dir, model_name)
     manager = tf.train.CheckpointManager(ckpt, str(checkpoint_dir), max_to_keep=max_to_keep)
     if restored:
-        print(f"Resuming from step {int(step)} ({config.display_path(restored)})", flush=True)
+        print(messages.text("training.resuming", step=int(step),
+                            path=config.display_path(restored)), flush=True)
     else:
-        print(f"Starting a new run; checkpoints go to {config.display_path(checkpoint_dir)}",
+        print(messages.text("training.starting", path=config.display_path(checkpoint_dir)),
               flush=True)
     writer = tf.summary.create_file_writer(str(logdir)) if logdir else None
     history: dict[str, list] = {"step": []}
     start = int(step)
     if start >= total_steps:
-        print(f"Already at step {start} of {total_steps}: nothing to train.", flush=True)
+        print(messages.text("training.nothing_to_do", start=start, total=total_steps), flush=True)
         return history
 
     # Every boundary where something must happen after a step: checkpoint, hook, the end.
@@ -119,7 +120,6 @@ def fit(
         bar.close()
     if writer:
         writer.flush()
-    print(f"Finished at step {current}; latest checkpoint: "
-          f"{config.display_path(manager.latest_checkpoint)}",
-          flush=True)
+    print(messages.text("training.finished", step=current,
+                        path=config.display_path(manager.latest_checkpoint)), flush=True)
     return history
