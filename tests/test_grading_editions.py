@@ -226,11 +226,17 @@ def test_nbgrader_metadata_is_valid(path):
 
 def test_keyless_student_bank_reveals_nothing(tmp_path, monkeypatch):
     written = grading.write_keyless_bank(tmp_path / "bank")
-    assert written
-    for path in written:
+    banks = [path for path in written if len(path.suffixes) == 1]
+    translations = [path for path in written if len(path.suffixes) == 2]
+    assert len(banks) == 5 and {p.name for p in translations} >= {"01.ko.json", "05.ko.json"}
+    for path in banks:
         data = json.loads(path.read_text(encoding="utf-8"))
         assert all("accept" not in item for item in data["items"])
         assert data["salt"] != json.loads((quiz.BANK_DIR / path.name).read_text())["salt"]
+    for path in translations:
+        assert '"accept"' not in path.read_text(encoding="utf-8")
     monkeypatch.setenv("COURSE_QUIZ_BANK", str(tmp_path / "bank"))
     r = quiz.evaluate("02-q1", "c")
     assert r.score == 0 and "instructor" in r.feedback[0] and r.answer == "c"
+    monkeypatch.setenv("COURSE_LANG", "ko")  # the keyless bank keeps the Korean texts
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in quiz.question_text("02-q1"))

@@ -27,7 +27,7 @@ from course_lib.grading.cells import (
 )
 from course_lib.grading.notebooks import dumps_notebook, notebooks_in, read_notebook
 from course_lib.grading.reports import atomic_write
-from course_lib.quiz.bank import bank_files
+from course_lib.quiz.bank import bank_files, translation_files
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -191,16 +191,19 @@ def student_command(paths: Sequence[str | Path], out_dir: str | Path,
 
 
 def write_keyless_bank(out_dir: str | Path) -> list[Path]:
-    """The bank without answer digests: what a graded class's students may get."""
+    """The bank without answer digests: what a graded class's students may get.
+
+    The translations (`NN.<lang>.json`: question texts only, never answers) are copied as they
+    are, so a Korean class's keyless bank still speaks Korean.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    for src in translation_files():
+        atomic_write(out / src.name, src.read_text(encoding="utf-8"))
+        written.append(out / src.name)
     for src in bank_files():
         data = json.loads(src.read_text(encoding="utf-8"))
-        if src not in bank_files():  # a translation (NN.ko.json): no answers in it
-            atomic_write(out / src.name, src.read_text(encoding="utf-8"))
-            written.append(out / src.name)
-            continue
         data["edition"] = "student"
         data["salt"] = "keyless-" + "0" * 8  # the real salt stays with the instructor
         for item in data.get("items", []):

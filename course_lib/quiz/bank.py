@@ -54,6 +54,12 @@ def bank_files(bank_dir: Path | None = None) -> list[Path]:
                   if p.suffixes == [".json"])
 
 
+def translation_files(bank_dir: Path | None = None) -> list[Path]:
+    """The bank's translations, `NN.<lang>.json` (texts a learner reads; no answers)."""
+    return sorted(p for p in Path(bank_dir or BANK_DIR).glob("*.json")
+                  if len(p.suffixes) == 2)
+
+
 def _translation_file(item_id: str, lang: str, bank_dir: Path | None = None) -> Path:
     return Path(bank_dir or BANK_DIR) / f"{item_id.split('-', 1)[0]}.{lang}.json"
 
