@@ -15,6 +15,7 @@ def test_the_package_re_exports_its_public_api():
 
 
 def test_the_train_command_is_served_by_the_package():
-    """`python -m course_lib train` imports "course_lib.training" and calls these two."""
-    assert cli.COMMANDS["train"][0] == "course_lib.training"
+    """`python -m course_lib train` imports "course_lib.training.command" and calls its two
+    functions (the package re-exports them too)."""
+    assert cli.COMMANDS["train"][0] == "course_lib.training.command"
     assert training.add_arguments is command.add_arguments and training.run is command.run
