@@ -40,41 +40,7 @@
 # 전체 과정은 배치 크기 1로 10 에포크를 학습합니다.
 
 # %% id="nb04-01"
-# NBVAL_IGNORE_OUTPUT
-# Make `course_lib` importable. On Colab: clone the course and install it. Locally it is
-# normally installed already (`pip install -e .`); if not, use the checkout around us.
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-# Hide TensorFlow's C++ info/warning chatter (errors still show). Must precede its import.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-if importlib.util.find_spec("course_lib") is None:
-    if "google.colab" in sys.modules:
-        repo = Path("/content/gan-to-pix2pix")
-        if not repo.exists():
-            subprocess.run(["git", "clone", "-q",
-                            "https://github.com/gan-course/gan-to-pix2pix", str(repo)],
-                           check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
-                       check=True)
-    else:
-        # Running inside a checkout (from notebooks/, instructor/ or a language folder
-        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
-        here = Path.cwd()
-        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
-                    here.parent)
-    # An editable install is only seen by new processes: make it visible to this kernel.
-    sys.path.insert(0, str(repo))
-    importlib.invalidate_caches()
-import course_lib
-from course_lib import config
-
-config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
-print("course_lib", course_lib.__version__)
+# SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here
 
 # %% id="nb04-02"
 # NBVAL_IGNORE_OUTPUT
