@@ -537,8 +537,8 @@ print(inspect.getsource(losses.discriminator_loss))
 # folder already holds a checkpoint, the next cell restores it and training **resumes**
 # where it stopped. In fast mode every run starts in a fresh temporary folder, so a test
 # run never resumes from an old one; in full mode the folder is `runs/notebook01/` in the
-# course checkout (on Colab, point `WORK_DIR` at your Google Drive to survive a
-# disconnect).
+# course checkout (on Colab, `USE_GOOGLE_DRIVE = True` puts it on your Google Drive to
+# survive a disconnect).
 #
 # Adam creates its internal variables lazily, on the first update. We `build` them now so
 # that a restore has somewhere to write them.
@@ -560,9 +560,33 @@ print(inspect.getsource(losses.discriminator_loss))
 # 남깁니다. 폴더에 이미 체크포인트가 있으면 다음 셀이 그것을 복원하고, 학습은 멈춘 곳에서
 # **이어집니다**. 빠른 모드에서는 실행할 때마다 새 임시 폴더에서 시작하므로 테스트 실행이 예전
 # 학습을 이어받는 일은 없습니다. 전체 모드에서는 강의 저장소 안의 `runs/notebook01/` 폴더를
-# 씁니다(Colab에서 연결 끊김에 대비하려면 `WORK_DIR`를 Google Drive로 지정하세요).
+# 씁니다(Colab에서는 `USE_GOOGLE_DRIVE = True`로 이 폴더를 Google Drive에 두면 연결이 끊겨도
+# 남습니다).
 #
 # Adam은 내부 변수를 첫 갱신 때 늦게 만듭니다. 복원할 자리가 있도록 지금 미리 `build`해 둡니다.
+
+# %% [markdown] id="nb01-drive" lang="en"
+# **Keeping checkpoints on Colab.** A Colab runtime loses its disk when it disconnects. On
+# Colab, set `USE_GOOGLE_DRIVE = True` in the next cell and the run folder goes to your Google
+# Drive, `MyDrive/gan-to-pix2pix/notebook01/`: after a disconnect, run the notebook's cells
+# again and training continues where the last checkpoint left it, printing `Resuming from step
+# N`. Colab asks once for permission to mount your Drive. Outside Colab the flag changes
+# nothing, and fast mode always uses a fresh temporary folder.
+
+# %% [markdown] id="nb01-drive-ko" lang="ko"
+# **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
+# Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
+# Drive, `MyDrive/gan-to-pix2pix/notebook01/`에 만들어집니다. 연결이 끊긴 뒤 노트북의 셀들을
+# 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이 출력됩니다.
+# Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌 곳에서는 이 설정이
+# 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
+
+# %% id="nb01-drive-cell" tags=["skip-grading"]
+USE_GOOGLE_DRIVE = False  # set True on Colab to keep checkpoints across disconnects
+if USE_GOOGLE_DRIVE and config.on_colab():
+    from google.colab import drive
+
+    drive.mount("/content/drive")  # the run folder below then lives on your Drive
 
 # %% id="nb01-27" tags=["skip-grading"]
 import tempfile
@@ -585,7 +609,7 @@ if config.is_fast():
     _scratch = tempfile.TemporaryDirectory(prefix="course01-")
     WORK_DIR = Path(_scratch.name)
 else:
-    WORK_DIR = config.repo_root() / "runs" / "notebook01"
+    WORK_DIR = config.run_folder("notebook01", config.repo_root() / "runs", USE_GOOGLE_DRIVE)
 WORK_DIR.mkdir(parents=True, exist_ok=True)
 
 epoch_counter = tf.Variable(0, dtype=tf.int64, name="epoch")
@@ -598,7 +622,9 @@ manager = tf.train.CheckpointManager(checkpoint, WORK_DIR / "training_checkpoint
                                      max_to_keep=3)
 if manager.latest_checkpoint:
     checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-    print(f"Resuming after epoch {int(epoch_counter.numpy())}")
+    # The step is Adam's update count, restored with the optimizer.
+    print(f"Resuming from step {int(generator_optimizer.iterations)} "
+          f"(after epoch {int(epoch_counter.numpy())})")
 else:
     print("No checkpoint yet: training starts at epoch 0")
 print(f"{EPOCHS} epochs, a checkpoint every {CHECKPOINT_EVERY}")

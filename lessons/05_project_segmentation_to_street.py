@@ -391,10 +391,34 @@ print(inspect.getsource(training.Pix2PixTrainer.train_step))
 # 학습하는 동안 아래 그림은 `SAMPLE_EVERY` 스텝마다 고정된 검증용 맵 하나에 대한 예측으로 다시
 # 그려집니다.
 
+# %% [markdown] id="nb05-drive" lang="en"
+# **Keeping checkpoints on Colab.** A Colab runtime loses its disk when it disconnects. On
+# Colab, set `USE_GOOGLE_DRIVE = True` in the next cell and the run folder goes to your Google
+# Drive, `MyDrive/gan-to-pix2pix/05_cityscapes/`: after a disconnect, run the notebook's cells
+# again and training continues where the last checkpoint left it, printing `Resuming from step
+# N`. Colab asks once for permission to mount your Drive. Outside Colab the flag changes
+# nothing, and fast mode always uses a fresh temporary folder.
+
+# %% [markdown] id="nb05-drive-ko" lang="ko"
+# **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
+# Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
+# Drive, `MyDrive/gan-to-pix2pix/05_cityscapes/`에 만들어집니다. 연결이 끊긴 뒤 노트북의 셀들을
+# 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이 출력됩니다.
+# Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌 곳에서는 이 설정이
+# 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
+
+# %% id="nb05-drive-cell" tags=["skip-grading"]
+USE_GOOGLE_DRIVE = False  # set True on Colab to keep checkpoints across disconnects
+if USE_GOOGLE_DRIVE and config.on_colab():
+    from google.colab import drive
+
+    drive.mount("/content/drive")  # the run folder below then lives on your Drive
+
 # %% id="nb05-18" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-cityscapes-")) if config.is_fast()
-           else config.repo_root() / "runs" / "05_cityscapes")
+           else config.run_folder("05_cityscapes", config.repo_root() / "runs",
+                                  USE_GOOGLE_DRIVE))
 CHECKPOINT_EVERY = config.pick(5000, STEPS)
 SAMPLE_EVERY = config.pick(1000, STEPS)
 
