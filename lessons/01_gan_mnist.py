@@ -14,6 +14,10 @@
 # Run the cells from top to bottom. On Colab pick a GPU runtime; on a laptop CPU set
 # `COURSE_FAST=1` before starting Jupyter to train on a small slice instead (the
 # cell below reports which mode you are in).
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **10–20 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb01-00-ko" lang="ko"
 # # 01 · MNIST로 배우는 GAN: 손글씨 숫자를 그리는 DCGAN
@@ -32,6 +36,10 @@
 # 셀은 위에서 아래로 차례대로 실행하세요. Colab에서는 GPU 런타임을 고르세요. 노트북 PC의 CPU로
 # 실행한다면 Jupyter를 켜기 전에 `COURSE_FAST=1`을 설정해 작은 일부 데이터로만 학습하세요(어느
 # 모드인지는 아래 셀이 알려 줍니다).
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **10–20분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% [markdown] id="nb01-glossary-ko" lang="ko"
 # ## 용어 정리

@@ -12,6 +12,10 @@
 # hundreds of epochs, and pick a digit to draw. Along the way: three quiz questions
 # (**02-q1**, **02-q2**, **02-q3**), a coding exercise (**02-ex1**), and three traps that
 # catch people porting older TensorFlow code to Keras 3.
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **3–5 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb02-00-ko" lang="ko"
 # # 02 · 조건 없는 GAN과 조건부 GAN, 그리고 Maxout 판별자
@@ -25,6 +29,10 @@
 # 판별자)를 만듭니다. 두 GAN을 학습하고, 수백 에포크 동안 학습된 생성자를 불러와 원하는 숫자를 그려
 # 봅니다. 그 과정에서 퀴즈 세 문제(**02-q1**, **02-q2**, **02-q3**)와 코딩 과제 하나(**02-ex1**)를
 # 풀고, 예전 TensorFlow 코드를 Keras 3로 옮길 때 자주 빠지는 함정 세 가지를 살펴봅니다.
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **3–5분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb02-01"
 # SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here

@@ -18,6 +18,10 @@
 # **Fast mode** (`COURSE_FAST=1`, used by CI and CPU laptops) trains for a handful of steps
 # only, so the predictions of the model trained *here* still look like noise: that is expected.
 # The full lesson (40 000 steps) takes roughly an hour or two on a Colab GPU.
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **15–25 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb03-00-ko" lang="ko"
 # # 03 · Pix2Pix: 레이블 맵에서 건물 정면(facade) 사진으로
@@ -42,6 +46,10 @@
 # **빠른 모드**(fast mode, `COURSE_FAST=1`; CI와 CPU만 있는 랩톱에서 사용)에서는 몇 스텝만
 # 학습하므로, *여기서* 학습한 모델의 예측은 여전히 노이즈처럼 보입니다. 정상입니다. 전체 과정(40
 # 000 스텝)은 Colab GPU에서 대략 한두 시간 걸립니다.
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **15–25분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb03-01"
 # SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here

@@ -17,6 +17,10 @@
 #
 # **Fast mode** trains each generator for a handful of steps on a handful of pairs, so their
 # outputs are still mud; the full lesson trains 10 epochs with batch 1.
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **6–10 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb04-00-ko" lang="ko"
 # # 04 · 스케치 → 포켓몬: 서브클래싱 API로 만드는 Pix2Pix
@@ -38,6 +42,10 @@
 #
 # **빠른 모드**에서는 각 생성자를 몇 개의 쌍으로 몇 스텝만 학습하므로 출력은 아직 흙탕물 같습니다.
 # 전체 과정은 배치 크기 1로 10 에포크를 학습합니다.
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **6–10분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb04-01"
 # SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here

@@ -15,6 +15,10 @@
 # **Fast mode** (`COURSE_FAST=1`, used by CI and CPU laptops) trains for four steps on four
 # pairs: the predictions stay grey noise, but every cell runs. For real results run the
 # notebook in full mode on a GPU runtime (about 40 000 steps, an hour or two on a Colab GPU).
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **15–25 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb05-00-ko" lang="ko"
 # # 05 · 프로젝트: 분할 맵에서 거리 사진으로
@@ -32,6 +36,10 @@
 # **빠른 모드**(`COURSE_FAST=1`; CI와 CPU만 있는 랩톱에서 사용)에서는 쌍 네 개로 네 스텝만
 # 학습합니다. 예측은 회색 노이즈로 남지만 모든 셀이 실행됩니다. 제대로 된 결과를 보려면 GPU
 # 런타임에서 전체 모드로 노트북을 실행하세요(약 40 000 스텝, Colab GPU에서 한두 시간).
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **15–25분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb05-01"
 # SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here
