@@ -199,8 +199,21 @@ def write(history: dict, frames: np.ndarray | None, inputs: np.ndarray, out: Pat
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{NAME}.json").write_text(json.dumps(history) + "\n")
     fig = render(history, frames, inputs)
-    fig.savefig(out / f"{NAME}.png", dpi=72)
+    save_small_png(fig, out / f"{NAME}.png")
     plt.close(fig)
+
+
+def save_small_png(fig, path: Path) -> None:
+    """Save `fig` at 72 dpi as a 256-colour PNG: about a third of the full-colour size, which
+    keeps the committed figure under 300 KB."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=72)
+    image = Image.open(buffer).convert("RGB")
+    image.quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def main(argv: list[str] | None = None) -> int:
