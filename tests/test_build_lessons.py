@@ -149,9 +149,11 @@ def test_lesson_cells_need_unique_ids(tmp_path):
 
 def test_grade_ids_become_nbgrader_metadata(tmp_path):
     lesson = tmp_path / "09_x.py"
-    lesson.write_text('# %% id="a" tags=["answer"] grade_id="01-ex1-answer"\nx = 1\n\n'
+    lesson.write_text(f'# %% id="s"\n{build_lessons.SETUP_MARKER}\n\n'
+                      '# %% id="a" tags=["answer"] grade_id="01-ex1-answer"\nx = 1\n\n'
                       '# %% id="c" tags=["check"] grade_id="01-ex1"\nquiz.check("01-ex1", x)\n')
-    answer, check = build_lessons.read_lesson(lesson)
+    setup, answer, check = build_lessons.read_lesson(lesson)
+    assert setup.source == build_lessons.SETUP_CELL.read_text(encoding="utf-8").strip()
     assert grading.cell_role(answer) == "answer"
     assert grading.cell_role(check) == "check"
     assert check.metadata["nbgrader"]["points"] == 2  # from the bank
