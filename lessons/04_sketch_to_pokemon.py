@@ -874,37 +874,43 @@ ax.axis("off")
 plt.show()
 
 # %% [markdown] id="nb04-35-reading" lang="en"
-# **Reading the record honestly.** After 125 steps per generator (a fraction of one epoch over
-# 778 pairs, far short of the lesson's 10 epochs), the U-Net's test L1 has fallen from 0.33 to
-# 0.22, and its frames already show the sketch's outlines filled with washed-out but plausible
-# colour. The encoder–decoder's test L1 has barely moved (0.73 → 0.72), and its frames are one
-# and the same flat image for every sketch. That is not the "right colours, smeared outlines"
+# **Reading the record honestly.** 500 steps per generator is less than one epoch over the
+# 778 pairs, far short of the lesson's 10 epochs. In that time the U-Net's test L1 fell from
+# 0.33 to about 0.22 within 150 steps and then flattened (0.21 at step 500). Its frames show the
+# sketch's outlines painted in one warm orange-brown whatever the Pokémon: it has learned
+# *where* to paint, not yet *which* colours belong to which Pokémon. The encoder–decoder's test
+# L1 only crept down (0.73 → 0.67), its GAN loss kept climbing (its discriminator spots it
+# easily), and its frames are one and the same flat grey image for every sketch, slowly
+# lightening toward the white background. That is not the "right colours, smeared outlines"
 # picture of the Pix2Pix paper, and the reason is worth knowing. At batch 1 in training mode,
 # the BatchNorm of the last encoder block normalises its 1×1×512 map over a single value per
-# channel: each value minus its own mean is 0, so every channel becomes its learned offset β
-# and the bottleneck carries **nothing** about the sketch. Without skips nothing else reaches
-# the decoder, so this encoder–decoder can only learn one average image. The U-Net's
-# bottleneck is zeroed in the same way, but its skips carry what the decoder needs. (The
-# authors' PyTorch code leaves normalisation out of the innermost layer; with batches larger
-# than 1, BatchNorm there compares the images of a batch and information does get through.)
-# What the record cannot tell you: how either model looks after the full 10 epochs. It is
-# short because it ran on a shared 2-core CPU.
+# channel: a value minus its own mean is 0, so every channel becomes its learned offset β and
+# the bottleneck carries **nothing** about the sketch. Without skips nothing else reaches the
+# decoder, so this encoder–decoder can only learn one average image. The U-Net's bottleneck
+# is zeroed in the same way, but its skips carry what the decoder needs. (The authors'
+# PyTorch code leaves normalisation out of the innermost layer; with batches larger than 1,
+# BatchNorm there compares the images of a batch and information does get through.) What
+# the record cannot tell you: how either model looks after the full 10 epochs. It is short
+# because it ran on a shared 2-core CPU.
 
 # %% [markdown] id="nb04-35-reading-ko" lang="ko"
-# **기록을 정직하게 읽기.** 생성자마다 125 스텝(쌍 778개의 한 에포크에도 못 미치며, 강의의 10
-# 에포크보다 훨씬 짧습니다)을 학습한 뒤, U-Net의 테스트 L1은 0.33에서 0.22로 내려갔고, 출력에는
-# 이미 스케치의 윤곽선과 그 안을 채운 옅지만 그럴듯한 색이 보입니다. 인코더–디코더의 테스트 L1은
-# 거의 움직이지 않았고(0.73 → 0.72), 출력은 모든 스케치에 대해 똑같은 평평한 이미지입니다. 이것은
+# **기록을 정직하게 읽기.** 생성자마다 500 스텝은 쌍 778개의 한 에포크에도 못 미치며, 강의의
+# 10 에포크보다 훨씬 짧습니다. 그동안 U-Net의 테스트 L1은 150 스텝 안에 0.33에서 약 0.22로
+# 내려간 뒤 평평해졌습니다(500 스텝에서 0.21). 출력을 보면 스케치의 윤곽선은 살아 있지만, 어떤
+# 포켓몬이든 같은 주황–갈색 계열로 칠합니다. *어디를* 칠할지는 배웠지만, 어떤 포켓몬에 *어떤*
+# 색이 어울리는지는 아직 배우지 못한 것입니다. 인코더–디코더의 테스트 L1은 조금씩만
+# 내려갔고(0.73 → 0.67), GAN 손실은 계속 올라갔으며(판별자가 쉽게 가려냅니다), 출력은 모든
+# 스케치에 대해 똑같은 평평한 회색 이미지로, 흰 배경 쪽으로 천천히 밝아질 뿐입니다. 이것은
 # Pix2Pix 논문이 보여 주는 "색은 맞고 윤곽선은 뭉개진" 모습이 아니며, 그 이유는 알아 둘
 # 만합니다. 배치 크기 1의 학습 모드에서 마지막 인코더 블록의 배치 정규화(BatchNorm)는 1×1×512
 # 특징 맵을 채널마다 값 하나로 정규화합니다. 값에서 자기 자신의 평균을 빼면 0이므로 모든 채널은
 # 학습된 오프셋 β가 되고, 병목(bottleneck)은 스케치에 대한 정보를 **하나도** 전달하지 못합니다.
-# 스킵 연결이 없으면 디코더에 닿는 다른 길이 없으니, 이 인코더–디코더는 평균 이미지 하나만 배울 수
-# 있습니다. U-Net의 병목도 똑같이 0이 되지만, 스킵 연결이 디코더에 필요한 것을 날라 줍니다.
+# 스킵 연결이 없으면 디코더에 닿는 다른 길이 없으니, 이 인코더–디코더는 평균 이미지 하나만 배울
+# 수 있습니다. U-Net의 병목도 똑같이 0이 되지만, 스킵 연결이 디코더에 필요한 것을 날라 줍니다.
 # (논문 저자들의 PyTorch 코드는 가장 안쪽 층에 정규화를 쓰지 않습니다. 배치가 1보다 크면 그
-# 자리의 BatchNorm이 배치 안의 이미지들을 서로 비교하므로 정보가 통과합니다.) 이 기록이 알려 주지
-# 못하는 것: 전체 10 에포크 뒤 두 모델이 어떻게 보일지입니다. 공유된 2코어 CPU에서 돌렸기 때문에
-# 짧은 기록입니다.
+# 자리의 BatchNorm이 배치 안의 이미지들을 서로 비교하므로 정보가 통과합니다.) 이 기록이 알려
+# 주지 못하는 것: 전체 10 에포크 뒤 두 모델이 어떻게 보일지입니다. 공유된 2코어 CPU에서 돌렸기
+# 때문에 짧은 기록입니다.
 
 # %% [markdown] id="nb04-35b" lang="en"
 # ## 5. Colouring test sketches with the pretrained generator
