@@ -11,6 +11,7 @@ settings side by side where they are used.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TypeVar
 
@@ -73,6 +74,46 @@ def found_weights_dir(start: Path | None = None) -> Path:
 def weights_cache_dir() -> Path:
     """~/.cache/course_lib/weights: where downloaded weight files are kept."""
     return Path.home() / ".cache" / "course_lib" / "weights"
+
+
+DRIVE_MOUNT = Path("/content/drive")  # where a Colab notebook mounts Google Drive
+DRIVE_RUNS = Path("MyDrive") / "gan-to-pix2pix"  # the course's run folders, inside Drive
+
+
+def on_colab() -> bool:
+    """True inside a Google Colab runtime (its `google.colab` module is loaded)."""
+    return "google.colab" in sys.modules
+
+
+def run_folder(lesson: str, local_root: Path, use_drive: bool = False,
+               drive_mount: Path = DRIVE_MOUNT) -> Path:
+    """The full-mode checkpoint folder of a lesson; prints one line saying where and why.
+
+    `use_drive` on Colab: `drive_mount/MyDrive/gan-to-pix2pix/<lesson>`, which survives a
+    disconnect (the notebook mounts Drive first: `drive.mount("/content/drive")`; an unmounted
+    Drive raises RuntimeError rather than silently writing to the runtime's own disk).
+    Otherwise `local_root/<lesson>`; outside Colab `use_drive` changes nothing and says so.
+    The folder is created.
+    """
+    if use_drive and on_colab():
+        drive = drive_mount / "MyDrive"
+        if not drive.is_dir():
+            raise RuntimeError(f"Google Drive is not mounted at {drive_mount}: run "
+                               f'drive.mount("{drive_mount}") first, or set USE_GOOGLE_DRIVE '
+                               "= False.")
+        folder = drive_mount / DRIVE_RUNS / lesson
+        where = f"Google Drive ({(DRIVE_RUNS / lesson).as_posix()}): kept across disconnects"
+    else:
+        folder = Path(local_root) / lesson
+        where = display_path(folder)
+        if use_drive:
+            where += " (USE_GOOGLE_DRIVE only applies on Colab; nothing changes here)"
+        elif on_colab():
+            where += (" (lost when the Colab runtime disconnects: set USE_GOOGLE_DRIVE = True "
+                      "to keep checkpoints on Google Drive)")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"Run folder: {where}")
+    return folder
 
 
 def device_name() -> str:

@@ -14,6 +14,10 @@
 # Run the cells from top to bottom. On Colab pick a GPU runtime; on a laptop CPU set
 # `COURSE_FAST=1` before starting Jupyter to train on a small slice instead (the
 # cell below reports which mode you are in).
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **10–20 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb01-00-ko" lang="ko"
 # # 01 · MNIST로 배우는 GAN: 손글씨 숫자를 그리는 DCGAN
@@ -32,6 +36,10 @@
 # 셀은 위에서 아래로 차례대로 실행하세요. Colab에서는 GPU 런타임을 고르세요. 노트북 PC의 CPU로
 # 실행한다면 Jupyter를 켜기 전에 `COURSE_FAST=1`을 설정해 작은 일부 데이터로만 학습하세요(어느
 # 모드인지는 아래 셀이 알려 줍니다).
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **10–20분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% [markdown] id="nb01-glossary-ko" lang="ko"
 # ## 용어 정리
@@ -58,41 +66,7 @@
 # | 원-핫 벡터 | one-hot vector | 한 자리만 1이고 나머지는 0인 벡터 |
 
 # %% id="nb01-01"
-# NBVAL_IGNORE_OUTPUT
-# Make `course_lib` importable. On Colab: clone the course and install it. Locally it is
-# normally installed already (`pip install -e .`); if not, use the checkout around us.
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-# Hide TensorFlow's C++ info/warning chatter (errors still show). Must precede its import.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-if importlib.util.find_spec("course_lib") is None:
-    if "google.colab" in sys.modules:
-        repo = Path("/content/gan-to-pix2pix")
-        if not repo.exists():
-            subprocess.run(["git", "clone", "-q",
-                            "https://github.com/gan-course/gan-to-pix2pix", str(repo)],
-                           check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
-                       check=True)
-    else:
-        # Running inside a checkout (from notebooks/, instructor/ or a language folder
-        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
-        here = Path.cwd()
-        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
-                    here.parent)
-    # An editable install is only seen by new processes: make it visible to this kernel.
-    sys.path.insert(0, str(repo))
-    importlib.invalidate_caches()
-import course_lib
-from course_lib import config
-
-config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
-print("course_lib", course_lib.__version__)
+# SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here
 
 # %% id="nb01-02"
 # NBVAL_IGNORE_OUTPUT
@@ -577,8 +551,8 @@ print(inspect.getsource(losses.discriminator_loss))
 # folder already holds a checkpoint, the next cell restores it and training **resumes**
 # where it stopped. In fast mode every run starts in a fresh temporary folder, so a test
 # run never resumes from an old one; in full mode the folder is `runs/notebook01/` in the
-# course checkout (on Colab, point `WORK_DIR` at your Google Drive to survive a
-# disconnect).
+# course checkout (on Colab, `USE_GOOGLE_DRIVE = True` puts it on your Google Drive to
+# survive a disconnect).
 #
 # Adam creates its internal variables lazily, on the first update. We `build` them now so
 # that a restore has somewhere to write them.
@@ -600,9 +574,33 @@ print(inspect.getsource(losses.discriminator_loss))
 # 남깁니다. 폴더에 이미 체크포인트가 있으면 다음 셀이 그것을 복원하고, 학습은 멈춘 곳에서
 # **이어집니다**. 빠른 모드에서는 실행할 때마다 새 임시 폴더에서 시작하므로 테스트 실행이 예전
 # 학습을 이어받는 일은 없습니다. 전체 모드에서는 강의 저장소 안의 `runs/notebook01/` 폴더를
-# 씁니다(Colab에서 연결 끊김에 대비하려면 `WORK_DIR`를 Google Drive로 지정하세요).
+# 씁니다(Colab에서는 `USE_GOOGLE_DRIVE = True`로 이 폴더를 Google Drive에 두면 연결이 끊겨도
+# 남습니다).
 #
 # Adam은 내부 변수를 첫 갱신 때 늦게 만듭니다. 복원할 자리가 있도록 지금 미리 `build`해 둡니다.
+
+# %% [markdown] id="nb01-drive" lang="en"
+# **Keeping checkpoints on Colab.** A Colab runtime loses its disk when it disconnects. On
+# Colab, set `USE_GOOGLE_DRIVE = True` in the next cell and the run folder goes to your Google
+# Drive, `MyDrive/gan-to-pix2pix/notebook01/`: after a disconnect, run the notebook's cells
+# again and training continues where the last checkpoint left it, printing `Resuming from step
+# N`. Colab asks once for permission to mount your Drive. Outside Colab the flag changes
+# nothing, and fast mode always uses a fresh temporary folder.
+
+# %% [markdown] id="nb01-drive-ko" lang="ko"
+# **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
+# Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
+# Drive, `MyDrive/gan-to-pix2pix/notebook01/`에 만들어집니다. 연결이 끊긴 뒤 노트북의 셀들을
+# 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이 출력됩니다.
+# Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌 곳에서는 이 설정이
+# 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
+
+# %% id="nb01-drive-cell" tags=["skip-grading"]
+USE_GOOGLE_DRIVE = False  # set True on Colab to keep checkpoints across disconnects
+if USE_GOOGLE_DRIVE and config.on_colab():
+    from google.colab import drive
+
+    drive.mount("/content/drive")  # the run folder below then lives on your Drive
 
 # %% id="nb01-27" tags=["skip-grading"]
 import tempfile
@@ -625,7 +623,7 @@ if config.is_fast():
     _scratch = tempfile.TemporaryDirectory(prefix="course01-")
     WORK_DIR = Path(_scratch.name)
 else:
-    WORK_DIR = config.repo_root() / "runs" / "notebook01"
+    WORK_DIR = config.run_folder("notebook01", config.repo_root() / "runs", USE_GOOGLE_DRIVE)
 WORK_DIR.mkdir(parents=True, exist_ok=True)
 
 epoch_counter = tf.Variable(0, dtype=tf.int64, name="epoch")
@@ -638,8 +636,10 @@ manager = tf.train.CheckpointManager(checkpoint, WORK_DIR / "training_checkpoint
                                      max_to_keep=3)
 if manager.latest_checkpoint:
     checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-    print(tr("Resuming after epoch {epoch}", "에포크 {epoch} 다음부터 이어서 학습합니다",
-             epoch=int(epoch_counter.numpy())))
+    # The step is Adam's update count, restored with the optimizer.
+    print(tr("Resuming from step {step} (after epoch {epoch})",
+             "스텝 {step}부터 이어서 학습합니다 (Resuming from step {step}, 에포크 {epoch} 다음)",
+             step=int(generator_optimizer.iterations), epoch=int(epoch_counter.numpy())))
 else:
     print(tr("No checkpoint yet: training starts at epoch 0",
              "아직 체크포인트가 없습니다: 에포크 0부터 학습합니다"))

@@ -12,6 +12,10 @@
 # hundreds of epochs, and pick a digit to draw. Along the way: three quiz questions
 # (**02-q1**, **02-q2**, **02-q3**), a coding exercise (**02-ex1**), and three traps that
 # catch people porting older TensorFlow code to Keras 3.
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **3–5 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb02-00-ko" lang="ko"
 # # 02 · 조건 없는 GAN과 조건부 GAN, 그리고 Maxout 판별자
@@ -25,43 +29,13 @@
 # 판별자)를 만듭니다. 두 GAN을 학습하고, 수백 에포크 동안 학습된 생성자를 불러와 원하는 숫자를 그려
 # 봅니다. 그 과정에서 퀴즈 세 문제(**02-q1**, **02-q2**, **02-q3**)와 코딩 과제 하나(**02-ex1**)를
 # 풀고, 예전 TensorFlow 코드를 Keras 3로 옮길 때 자주 빠지는 함정 세 가지를 살펴봅니다.
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **3–5분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb02-01"
-# NBVAL_IGNORE_OUTPUT
-# Make `course_lib` importable. On Colab: clone the course and install it. Locally it is
-# normally installed already (`pip install -e .`); if not, use the checkout around us.
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-# Hide TensorFlow's C++ info/warning chatter (errors still show). Must precede its import.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-if importlib.util.find_spec("course_lib") is None:
-    if "google.colab" in sys.modules:
-        repo = Path("/content/gan-to-pix2pix")
-        if not repo.exists():
-            subprocess.run(["git", "clone", "-q",
-                            "https://github.com/gan-course/gan-to-pix2pix", str(repo)],
-                           check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
-                       check=True)
-    else:
-        # Running inside a checkout (from notebooks/, instructor/ or a language folder
-        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
-        here = Path.cwd()
-        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
-                    here.parent)
-    # An editable install is only seen by new processes: make it visible to this kernel.
-    sys.path.insert(0, str(repo))
-    importlib.invalidate_caches()
-import course_lib
-from course_lib import config
-
-config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
-print("course_lib", course_lib.__version__)
+# SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here
 
 # %% id="nb02-02"
 # NBVAL_IGNORE_OUTPUT

@@ -18,6 +18,10 @@
 # **Fast mode** (`COURSE_FAST=1`, used by CI and CPU laptops) trains for a handful of steps
 # only, so the predictions of the model trained *here* still look like noise: that is expected.
 # The full lesson (40 000 steps) takes roughly an hour or two on a Colab GPU.
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **15–25 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb03-00-ko" lang="ko"
 # # 03 · Pix2Pix: 레이블 맵에서 건물 정면(facade) 사진으로
@@ -42,43 +46,13 @@
 # **빠른 모드**(fast mode, `COURSE_FAST=1`; CI와 CPU만 있는 랩톱에서 사용)에서는 몇 스텝만
 # 학습하므로, *여기서* 학습한 모델의 예측은 여전히 노이즈처럼 보입니다. 정상입니다. 전체 과정(40
 # 000 스텝)은 Colab GPU에서 대략 한두 시간 걸립니다.
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **15–25분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb03-01"
-# NBVAL_IGNORE_OUTPUT
-# Make `course_lib` importable. On Colab: clone the course and install it. Locally it is
-# normally installed already (`pip install -e .`); if not, use the checkout around us.
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-# Hide TensorFlow's C++ info/warning chatter (errors still show). Must precede its import.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-if importlib.util.find_spec("course_lib") is None:
-    if "google.colab" in sys.modules:
-        repo = Path("/content/gan-to-pix2pix")
-        if not repo.exists():
-            subprocess.run(["git", "clone", "-q",
-                            "https://github.com/gan-course/gan-to-pix2pix", str(repo)],
-                           check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
-                       check=True)
-    else:
-        # Running inside a checkout (from notebooks/, instructor/ or a language folder
-        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
-        here = Path.cwd()
-        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
-                    here.parent)
-    # An editable install is only seen by new processes: make it visible to this kernel.
-    sys.path.insert(0, str(repo))
-    importlib.invalidate_caches()
-import course_lib
-from course_lib import config
-
-config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
-print("course_lib", course_lib.__version__)
+# SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here
 
 # %% id="nb03-02"
 # NBVAL_IGNORE_OUTPUT
@@ -1009,17 +983,47 @@ except ValueError as err:
 # 매번 새로 만든 임시 폴더이므로 실행할 때마다 처음부터 시작하고, 전체 모드에서는 저장소 최상위의
 # `runs/`에 저장됩니다.
 
+# %% [markdown] id="nb03-drive" lang="en"
+# **Keeping checkpoints on Colab.** A Colab runtime loses its disk when it disconnects. On
+# Colab, set `USE_GOOGLE_DRIVE = True` in the next cell and the run folder goes to your Google
+# Drive, `MyDrive/gan-to-pix2pix/03_pix2pix_facades/`: after a disconnect, run the notebook's
+# cells again and training continues where the last checkpoint left it, printing `Resuming from
+# step N`. Colab asks once for permission to mount your Drive. Outside Colab the flag changes
+# nothing, and fast mode always uses a fresh temporary folder.
+
+# %% [markdown] id="nb03-drive-ko" lang="ko"
+# **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
+# Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
+# Drive, `MyDrive/gan-to-pix2pix/03_pix2pix_facades/`에 만들어집니다. 연결이 끊긴 뒤 노트북의
+# 셀들을 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이
+# 출력됩니다. Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌
+# 곳에서는 이 설정이 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
+
+# %% id="nb03-drive-cell" tags=["skip-grading"]
+USE_GOOGLE_DRIVE = False  # set True on Colab to keep checkpoints across disconnects
+if USE_GOOGLE_DRIVE and config.on_colab():
+    from google.colab import drive
+
+    drive.mount("/content/drive")  # the run folder below then lives on your Drive
+
 # %% id="nb03-41"
 generator_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
 discriminator_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
 
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-facades-")) if config.is_fast()
-           else config.repo_root() / "runs" / "03_pix2pix_facades")
+           else config.run_folder("03_pix2pix_facades", config.repo_root() / "runs",
+                                  USE_GOOGLE_DRIVE))
 checkpoint_dir = RUN_DIR / "training_checkpoints"
 checkpoint_prefix = str(checkpoint_dir / "ckpt")
 checkpoint = tf.train.Checkpoint(generator_optimizer=generator_optimizer,
                                  discriminator_optimizer=discriminator_optimizer,
                                  generator=generator, discriminator=discriminator)
+if tf.train.latest_checkpoint(checkpoint_dir):  # a run that was cut off: carry on from it
+    generator_optimizer.build(generator.trainable_variables)  # slots to restore into
+    discriminator_optimizer.build(discriminator.trainable_variables)
+    checkpoint.restore(tf.train.latest_checkpoint(checkpoint_dir))
+    # The step is Adam's update count, restored with the optimizer; `fit` starts there.
+    print(f"Resuming from step {int(generator_optimizer.iterations)}")
 
 log_dir = RUN_DIR / "logs"
 summary_writer = tf.summary.create_file_writer(
@@ -1122,8 +1126,8 @@ def fit(train_ds, test_ds, steps, sample_every=1000, checkpoint_every=5000):
     example_input, example_target = next(iter(test_ds.take(1)))
     history = {"step": [], "gen_total_loss": [], "gen_gan_loss": [], "gen_l1_loss": [],
                "disc_loss": []}
-    start = time.time()
-    for step, (input_image, target) in train_ds.repeat().take(steps).enumerate():
+    start, first = time.time(), int(generator_optimizer.iterations)  # > 0 when resumed
+    for step, (input_image, target) in train_ds.repeat().take(steps - first).enumerate(first):
         if step % sample_every == 0:
             display.clear_output(wait=True)
             if step != 0:

@@ -17,6 +17,10 @@
 #
 # **Fast mode** trains each generator for a handful of steps on a handful of pairs, so their
 # outputs are still mud; the full lesson trains 10 epochs with batch 1.
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **6–10 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb04-00-ko" lang="ko"
 # # 04 · 스케치 → 포켓몬: 서브클래싱 API로 만드는 Pix2Pix
@@ -38,43 +42,13 @@
 #
 # **빠른 모드**에서는 각 생성자를 몇 개의 쌍으로 몇 스텝만 학습하므로 출력은 아직 흙탕물 같습니다.
 # 전체 과정은 배치 크기 1로 10 에포크를 학습합니다.
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **6–10분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb04-01"
-# NBVAL_IGNORE_OUTPUT
-# Make `course_lib` importable. On Colab: clone the course and install it. Locally it is
-# normally installed already (`pip install -e .`); if not, use the checkout around us.
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-# Hide TensorFlow's C++ info/warning chatter (errors still show). Must precede its import.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-if importlib.util.find_spec("course_lib") is None:
-    if "google.colab" in sys.modules:
-        repo = Path("/content/gan-to-pix2pix")
-        if not repo.exists():
-            subprocess.run(["git", "clone", "-q",
-                            "https://github.com/gan-course/gan-to-pix2pix", str(repo)],
-                           check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
-                       check=True)
-    else:
-        # Running inside a checkout (from notebooks/, instructor/ or a language folder
-        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
-        here = Path.cwd()
-        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
-                    here.parent)
-    # An editable install is only seen by new processes: make it visible to this kernel.
-    sys.path.insert(0, str(repo))
-    importlib.invalidate_caches()
-import course_lib
-from course_lib import config
-
-config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
-print("course_lib", course_lib.__version__)
+# SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here
 
 # %% id="nb04-02"
 # NBVAL_IGNORE_OUTPUT
@@ -753,9 +727,33 @@ class SketchColouring(training.Pix2PixTrainer):
 # 에포크를 돌고, 마지막에 체크포인트를 한 번 저장하며, 매 스텝 뒤에 손실을 기록합니다(진행
 # 표시줄은 없습니다. 네 스텝에는 필요 없으니까요).
 
+# %% [markdown] id="nb04-drive" lang="en"
+# **Keeping checkpoints on Colab.** A Colab runtime loses its disk when it disconnects. On
+# Colab, set `USE_GOOGLE_DRIVE = True` in the next cell and the run folder goes to your Google
+# Drive, `MyDrive/gan-to-pix2pix/04_sketch_to_pokemon/`: after a disconnect, run the notebook's
+# cells again and training continues where the last checkpoint left it, printing `Resuming from
+# step N`. Colab asks once for permission to mount your Drive. Outside Colab the flag changes
+# nothing, and fast mode always uses a fresh temporary folder.
+
+# %% [markdown] id="nb04-drive-ko" lang="ko"
+# **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
+# Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
+# Drive, `MyDrive/gan-to-pix2pix/04_sketch_to_pokemon/`에 만들어집니다. 연결이 끊긴 뒤 노트북의
+# 셀들을 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이
+# 출력됩니다. Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌
+# 곳에서는 이 설정이 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
+
+# %% id="nb04-drive-cell" tags=["skip-grading"]
+USE_GOOGLE_DRIVE = False  # set True on Colab to keep checkpoints across disconnects
+if USE_GOOGLE_DRIVE and config.on_colab():
+    from google.colab import drive
+
+    drive.mount("/content/drive")  # the run folder below then lives on your Drive
+
 # %% id="nb04-29" tags=["skip-grading"]
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-pokemon-")) if config.is_fast()
-           else config.repo_root() / "runs" / "04_sketch_to_pokemon")
+           else config.run_folder("04_sketch_to_pokemon", config.repo_root() / "runs",
+                                  USE_GOOGLE_DRIVE))
 STEPS = EPOCHS * int(np.ceil(len(train_subset) / BATCH_SIZE))
 print(tr("{pairs} pairs, batch {batch}, {epochs} epoch(s): {steps} steps per generator "
          "[{label}]",
@@ -846,12 +844,94 @@ colour_grid({"Encoder-Decoder": encoder_decoder, "U-Net": unet}, 3,
 # A few steps are nowhere near enough to colour anything, yet the architectures already
 # differ: the U-Net's output tends to show the sketch's outlines from the first steps
 # (its skips pass them straight through), while the encoder–decoder starts from a flat,
-# featureless image. After the full lesson the difference is the one the Pix2Pix paper
-# reports: the encoder–decoder gets the rough colour of the body but smears the outline,
-# because position detail has to survive the 1×1 bottleneck; the U-Net keeps crisp
-# outlines (the skips hand the sketch's lines straight to the last layers) and spends its
-# effort on colour.
+# featureless image. Four steps cannot show where this goes; a recorded run can.
 #
+# ### A recorded run: the same comparison after hundreds of steps
+#
+# `tools/compare_generators.py` trained both generators of this lesson (the library's
+# `EncoderDecoderGenerator` and `UNetGenerator`, identical apart from the skips) on the
+# very same batches: batch 1, the same seed (so the same starting weights), a fresh
+# PatchGAN and two `Adam(2e-4, beta_1=0.5)` each. Every 25 steps it stored the mean training
+# L1 of those steps and the L1 on 8 held-out test pairs; at a few moments it stored both
+# generators' outputs on three test sketches. The cell below loads that record
+# (`weights/history/encoder_decoder_vs_unet.json` and `.png`); it is **not** your run, and
+# its title says how long it trained, on what data and on which machine.
+
+# %% [markdown] id="nb04-35-ko" lang="ko"
+# 몇 스텝으로는 아무것도 제대로 칠할 수 없지만, 구조의 차이는 벌써 보입니다. U-Net의 출력은 처음
+# 몇 스텝부터 스케치의 윤곽선이 드러나는 경향이 있는 반면(스킵 연결이 윤곽선을 곧장 통과시키기
+# 때문), 인코더–디코더는 특징 없는 평평한 이미지에서 출발합니다. 네 스텝으로는 이 차이가 어디로
+# 가는지 알 수 없지만, 기록된 실행(recorded run)은 보여 줄 수 있습니다.
+#
+# ### 기록된 실행: 수백 스텝 뒤의 같은 비교
+#
+# `tools/compare_generators.py`는 이 강의의 두 생성자(라이브러리의 `EncoderDecoderGenerator`와
+# `UNetGenerator`로, 스킵 연결만 다르고 나머지는 같습니다)를 완전히 같은 배치로 학습시켰습니다.
+# 배치 크기 1, 같은 시드(그래서 같은 초기 가중치), 그리고 각자 새 패치GAN과
+# `Adam(2e-4, beta_1=0.5)` 두 개를 썼습니다. 25 스텝마다 그 구간의 평균 학습 L1과, 학습에 쓰지
+# 않은 테스트 쌍 8개에 대한 L1을 저장했고, 몇 시점에서는 두 생성자가 테스트 스케치 세 장에 내놓은
+# 출력을 저장했습니다. 아래 셀은 그 기록(`weights/history/encoder_decoder_vs_unet.json`과
+# `.png`)을 불러옵니다. 여러분의 실행이 **아니며**, 얼마나 오래, 어떤 데이터로, 어떤 기계에서
+# 학습했는지가 함께 출력됩니다.
+
+# %% id="nb04-35-recorded" tags=["skip-grading"]
+import json
+
+recorded_file = config.weights_dir() / "history" / "encoder_decoder_vs_unet.json"
+recorded = json.loads(recorded_file.read_text())
+print(f"RECORDED run (not yours): {recorded['steps'][-1]} of {recorded['planned_steps']} "
+      f"planned steps per generator, batch {recorded['batch_size']}, seed {recorded['seed']}")
+print(f"data: {recorded['data']}; machine: {recorded['machine']}")
+print(f"{'step':>6} {'test L1, encoder-decoder':>26} {'test L1, U-Net':>16}")
+for i, step in enumerate(recorded["steps"]):
+    if i % 2 == 0 or i == len(recorded["steps"]) - 1:
+        print(f"{step:>6} {recorded['test_l1']['encoder_decoder'][i]:>26.3f} "
+              f"{recorded['test_l1']['unet'][i]:>16.3f}")
+fig, ax = plt.subplots(figsize=(11, 7.5))
+ax.imshow(plt.imread(recorded_file.with_suffix(".png")))  # curves on top, frames below
+ax.axis("off")
+plt.show()
+
+# %% [markdown] id="nb04-35-reading" lang="en"
+# **Reading the record honestly.** 500 steps per generator is less than one epoch over the
+# 778 pairs, far short of the lesson's 10 epochs. In that time the U-Net's test L1 fell from
+# 0.33 to about 0.22 within 150 steps and then flattened (0.21 at step 500). Its frames show the
+# sketch's outlines painted in one warm orange-brown whatever the Pokémon: it has learned
+# *where* to paint, not yet *which* colours belong to which Pokémon. The encoder–decoder's test
+# L1 only crept down (0.73 → 0.67), its GAN loss kept climbing (its discriminator spots it
+# easily), and its frames are one and the same flat grey image for every sketch, slowly
+# lightening toward the white background. That is not the "right colours, smeared outlines"
+# picture of the Pix2Pix paper, and the reason is worth knowing. At batch 1 in training mode,
+# the BatchNorm of the last encoder block normalises its 1×1×512 map over a single value per
+# channel: a value minus its own mean is 0, so every channel becomes its learned offset β and
+# the bottleneck carries **nothing** about the sketch. Without skips nothing else reaches the
+# decoder, so this encoder–decoder can only learn one average image. The U-Net's bottleneck
+# is zeroed in the same way, but its skips carry what the decoder needs. (The authors'
+# PyTorch code leaves normalisation out of the innermost layer; with batches larger than 1,
+# BatchNorm there compares the images of a batch and information does get through.) What
+# the record cannot tell you: how either model looks after the full 10 epochs. It is short
+# because it ran on a shared 2-core CPU.
+
+# %% [markdown] id="nb04-35-reading-ko" lang="ko"
+# **기록을 정직하게 읽기.** 생성자마다 500 스텝은 쌍 778개의 한 에포크에도 못 미치며, 강의의
+# 10 에포크보다 훨씬 짧습니다. 그동안 U-Net의 테스트 L1은 150 스텝 안에 0.33에서 약 0.22로
+# 내려간 뒤 평평해졌습니다(500 스텝에서 0.21). 출력을 보면 스케치의 윤곽선은 살아 있지만, 어떤
+# 포켓몬이든 같은 주황–갈색 계열로 칠합니다. *어디를* 칠할지는 배웠지만, 어떤 포켓몬에 *어떤*
+# 색이 어울리는지는 아직 배우지 못한 것입니다. 인코더–디코더의 테스트 L1은 조금씩만
+# 내려갔고(0.73 → 0.67), GAN 손실은 계속 올라갔으며(판별자가 쉽게 가려냅니다), 출력은 모든
+# 스케치에 대해 똑같은 평평한 회색 이미지로, 흰 배경 쪽으로 천천히 밝아질 뿐입니다. 이것은
+# Pix2Pix 논문이 보여 주는 "색은 맞고 윤곽선은 뭉개진" 모습이 아니며, 그 이유는 알아 둘
+# 만합니다. 배치 크기 1의 학습 모드에서 마지막 인코더 블록의 배치 정규화(BatchNorm)는 1×1×512
+# 특징 맵을 채널마다 값 하나로 정규화합니다. 값에서 자기 자신의 평균을 빼면 0이므로 모든 채널은
+# 학습된 오프셋 β가 되고, 병목(bottleneck)은 스케치에 대한 정보를 **하나도** 전달하지 못합니다.
+# 스킵 연결이 없으면 디코더에 닿는 다른 길이 없으니, 이 인코더–디코더는 평균 이미지 하나만 배울
+# 수 있습니다. U-Net의 병목도 똑같이 0이 되지만, 스킵 연결이 디코더에 필요한 것을 날라 줍니다.
+# (논문 저자들의 PyTorch 코드는 가장 안쪽 층에 정규화를 쓰지 않습니다. 배치가 1보다 크면 그
+# 자리의 BatchNorm이 배치 안의 이미지들을 서로 비교하므로 정보가 통과합니다.) 이 기록이 알려
+# 주지 못하는 것: 전체 10 에포크 뒤 두 모델이 어떻게 보일지입니다. 공유된 2코어 CPU에서 돌렸기
+# 때문에 짧은 기록입니다.
+
+# %% [markdown] id="nb04-35b" lang="en"
 # ## 5. Colouring test sketches with the pretrained generator
 #
 # The course can ship a U-Net (the library's `UNetGenerator`) trained on the same
@@ -860,14 +940,7 @@ colour_grid({"Encoder-Decoder": encoder_decoder, "U-Net": unet}, 3,
 # for how long, and the cell below colours six test sketches with it. When it is not,
 # `weights.available("pix2pix-pokemon")` is False and the cell says how to make one.
 
-# %% [markdown] id="nb04-35-ko" lang="ko"
-# 몇 스텝으로는 아무것도 제대로 칠할 수 없지만, 구조의 차이는 벌써 보입니다. U-Net의 출력은 처음
-# 몇 스텝부터 스케치의 윤곽선이 드러나는 경향이 있는 반면(스킵 연결이 윤곽선을 곧장 통과시키기
-# 때문), 인코더–디코더는 특징 없는 평평한 이미지에서 출발합니다. 전체 과정을 마치면 Pix2Pix 논문이
-# 보고한 것과 같은 차이가 납니다. 인코더–디코더는 몸통의 대략적인 색은 맞히지만 윤곽선이
-# 뭉개집니다. 위치 정보가 1×1 병목을 살아서 통과해야 하기 때문입니다. U-Net은 윤곽선을 또렷하게
-# 유지하고(스킵 연결이 스케치의 선을 마지막 층들까지 곧장 건네줍니다), 색에 힘을 쏟습니다.
-#
+# %% [markdown] id="nb04-35b-ko" lang="ko"
 # ## 5. 사전 학습된 생성자로 테스트 스케치 색칠하기
 #
 # 이 코스에는 같은 `pokemon_pairs_files("train")` 데이터(오프라인 사본에서는 파생된 쌍)로 학습한

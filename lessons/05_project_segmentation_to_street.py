@@ -15,6 +15,10 @@
 # **Fast mode** (`COURSE_FAST=1`, used by CI and CPU laptops) trains for four steps on four
 # pairs: the predictions stay grey noise, but every cell runs. For real results run the
 # notebook in full mode on a GPU runtime (about 40 000 steps, an hour or two on a Colab GPU).
+#
+# **Time:** fast mode takes about 3 minutes on two CPU cores; full mode's training on a
+# Colab T4 GPU takes an estimated **15–25 minutes** (an estimate from FLOPs per step,
+# not a measurement: docs/PERFORMANCE.md says how it was made).
 
 # %% [markdown] id="nb05-00-ko" lang="ko"
 # # 05 · 프로젝트: 분할 맵에서 거리 사진으로
@@ -32,43 +36,13 @@
 # **빠른 모드**(`COURSE_FAST=1`; CI와 CPU만 있는 랩톱에서 사용)에서는 쌍 네 개로 네 스텝만
 # 학습합니다. 예측은 회색 노이즈로 남지만 모든 셀이 실행됩니다. 제대로 된 결과를 보려면 GPU
 # 런타임에서 전체 모드로 노트북을 실행하세요(약 40 000 스텝, Colab GPU에서 한두 시간).
+#
+# **소요 시간:** 빠른 모드는 CPU 코어 두 개로 약 3분 걸립니다. 전체 모드의 학습은 Colab T4
+# GPU에서 약 **15–25분**으로 추정합니다(측정값이 아니라 스텝당 FLOP 수로 계산한
+# 추정치(estimate)이며, 계산 방법은 docs/PERFORMANCE.md에 있습니다).
 
 # %% id="nb05-01"
-# NBVAL_IGNORE_OUTPUT
-# Make `course_lib` importable. On Colab: clone the course and install it. Locally it is
-# normally installed already (`pip install -e .`); if not, use the checkout around us.
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-# Hide TensorFlow's C++ info/warning chatter (errors still show). Must precede its import.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-if importlib.util.find_spec("course_lib") is None:
-    if "google.colab" in sys.modules:
-        repo = Path("/content/gan-to-pix2pix")
-        if not repo.exists():
-            subprocess.run(["git", "clone", "-q",
-                            "https://github.com/gan-course/gan-to-pix2pix", str(repo)],
-                           check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(repo)],
-                       check=True)
-    else:
-        # Running inside a checkout (from notebooks/, instructor/ or a language folder
-        # such as notebooks/ko/): the nearest folder above that holds course_lib/.
-        here = Path.cwd()
-        repo = next((p for p in [here, *here.parents] if (p / "course_lib").is_dir()),
-                    here.parent)
-    # An editable install is only seen by new processes: make it visible to this kernel.
-    sys.path.insert(0, str(repo))
-    importlib.invalidate_caches()
-import course_lib
-from course_lib import config
-
-config.import_tensorflow_quietly()  # keeps TensorFlow's C++ start-up lines out of the notebook
-print("course_lib", course_lib.__version__)
+# SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here
 
 # %% id="nb05-02"
 # NBVAL_IGNORE_OUTPUT
@@ -442,10 +416,34 @@ print(inspect.getsource(training.Pix2PixTrainer.train_step))
 # 학습하는 동안 아래 그림은 `SAMPLE_EVERY` 스텝마다 고정된 검증용 맵 하나에 대한 예측으로 다시
 # 그려집니다.
 
+# %% [markdown] id="nb05-drive" lang="en"
+# **Keeping checkpoints on Colab.** A Colab runtime loses its disk when it disconnects. On
+# Colab, set `USE_GOOGLE_DRIVE = True` in the next cell and the run folder goes to your Google
+# Drive, `MyDrive/gan-to-pix2pix/05_cityscapes/`: after a disconnect, run the notebook's cells
+# again and training continues where the last checkpoint left it, printing `Resuming from step
+# N`. Colab asks once for permission to mount your Drive. Outside Colab the flag changes
+# nothing, and fast mode always uses a fresh temporary folder.
+
+# %% [markdown] id="nb05-drive-ko" lang="ko"
+# **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
+# Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
+# Drive, `MyDrive/gan-to-pix2pix/05_cityscapes/`에 만들어집니다. 연결이 끊긴 뒤 노트북의 셀들을
+# 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이 출력됩니다.
+# Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌 곳에서는 이 설정이
+# 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
+
+# %% id="nb05-drive-cell" tags=["skip-grading"]
+USE_GOOGLE_DRIVE = False  # set True on Colab to keep checkpoints across disconnects
+if USE_GOOGLE_DRIVE and config.on_colab():
+    from google.colab import drive
+
+    drive.mount("/content/drive")  # the run folder below then lives on your Drive
+
 # %% id="nb05-18" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-cityscapes-")) if config.is_fast()
-           else config.repo_root() / "runs" / "05_cityscapes")
+           else config.run_folder("05_cityscapes", config.repo_root() / "runs",
+                                  USE_GOOGLE_DRIVE))
 CHECKPOINT_EVERY = config.pick(5000, STEPS)
 SAMPLE_EVERY = config.pick(1000, STEPS)
 

@@ -149,9 +149,11 @@ def test_lesson_cells_need_unique_ids(tmp_path):
 
 def test_grade_ids_become_nbgrader_metadata(tmp_path):
     lesson = tmp_path / "09_x.py"
-    lesson.write_text('# %% id="a" tags=["answer"] grade_id="01-ex1-answer"\nx = 1\n\n'
+    lesson.write_text(f'# %% id="s"\n{build_lessons.SETUP_MARKER}\n\n'
+                      '# %% id="a" tags=["answer"] grade_id="01-ex1-answer"\nx = 1\n\n'
                       '# %% id="c" tags=["check"] grade_id="01-ex1"\nquiz.check("01-ex1", x)\n')
-    answer, check = build_lessons.read_lesson(lesson)
+    setup, answer, check = build_lessons.read_lesson(lesson)
+    assert setup.source == build_lessons.SETUP_CELL.read_text(encoding="utf-8").strip()
     assert grading.cell_role(answer) == "answer"
     assert grading.cell_role(check) == "check"
     assert check.metadata["nbgrader"]["points"] == 2  # from the bank
@@ -285,3 +287,80 @@ def test_setup_cell_finds_the_checkout_from_a_language_folder(tmp_path):
         run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / sub,
                              capture_output=True, text=True)
         assert run.stdout.strip() == str(tmp_path), run.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# The setup cell: kept once (lessons/setup_cell.py), with the course's address
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_course_address_lives_in_the_setup_cell_only():
+    repo = build_lessons.course_repo()
+    assert repo.startswith("https://github.com/")
+    assert all(repo not in p.read_text(encoding="utf-8")
+               for p in (ROOT / "lessons").glob("[0-9][0-9]_*.py"))
+    setup = build_lessons.SETUP_CELL.read_text(encoding="utf-8").strip()
+    for folder in ("notebooks", "instructor"):
+        for stem in STEMS:
+            nb = nbformat.read(ROOT / folder / f"{stem}.ipynb", as_version=4)
+            assert next(c for c in nb.cells if c.cell_type == "code").source == setup
+            assert f"colab.research.google.com/github/{repo[len('https://github.com/'):]}/" \
+                   f"blob/main/{folder}/{stem}.ipynb" in nb.cells[0].source
+    for readme in ("README.md", "README.ko.md"):  # Markdown cannot import: checked copies
+        text = (ROOT / readme).read_text(encoding="utf-8")
+        named = re.findall(r"(?:github\.com|colab\.research\.google\.com/github)/"
+                           r"([\w-]+/[\w.-]+?)(?:/|\.git|\s|\)|$)", text)
+        assert named and set(named) == {repo.removeprefix("https://github.com/")}, readme
+
+
+def test_a_lesson_without_the_setup_marker_is_refused(tmp_path):
+    lesson = tmp_path / "09_x.py"
+    lesson.write_text('# %% id="nb09-01"\nprint("my own setup")\n')
+    with pytest.raises(build_lessons.LessonError, match="first code cell"):
+        build_lessons.read_lesson(lesson)
+
+
+def _run_setup_on_fake_colab(monkeypatch, returncode: int, lang: str = "en") -> list:
+    """Execute lessons/setup_cell.py as on a Colab runtime without course_lib, where every
+    subprocess (git clone, pip install) exits with `returncode`; return the commands run."""
+    widgets, commands = [], []
+    colab = type(sys)("google.colab")
+    colab.output = type(sys)("google.colab.output")
+    colab.output.enable_custom_widget_manager = lambda: widgets.append(True)
+    monkeypatch.setitem(sys.modules, "google", type(sys)("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setenv("COURSE_LANG", lang)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "course_lib" else real_find_spec(name, *a))
+
+    def fake_run(command, **kwargs):
+        commands.append(command)
+        return subprocess.CompletedProcess(command, returncode, "",
+                                           "fatal: unable to access: Could not resolve host")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    source = build_lessons.SETUP_CELL.read_text(encoding="utf-8")
+    try:
+        exec(compile(source, "setup_cell", "exec"), {"__name__": "setup_cell"})
+    finally:
+        assert widgets == [True]  # the custom widget manager is switched on first
+    return commands
+
+
+def test_setup_cell_explains_a_failed_clone(monkeypatch):
+    with pytest.raises(RuntimeError) as failure:
+        _run_setup_on_fake_colab(monkeypatch, returncode=128)
+    message = str(failure.value)
+    repo = build_lessons.course_repo()
+    assert f"`git clone {repo}` exited with code 128" in message
+    assert "Could not resolve host" in message  # what git said
+    assert "internet" in message and f"pip install git+{repo}" in message
+    assert "zip" in message
+    assert failure.value.__cause__ is None and failure.value.__suppress_context__
+
+
+def test_setup_cell_explains_in_korean_on_the_korean_edition(monkeypatch):
+    with pytest.raises(RuntimeError, match="설정 실패") as failure:
+        _run_setup_on_fake_colab(monkeypatch, returncode=1, lang="ko")
+    assert "인터넷" in str(failure.value)

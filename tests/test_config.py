@@ -1,6 +1,9 @@
 """The one mode switch and the path settings."""
 
+import sys
 from pathlib import Path
+
+import pytest
 
 from course_lib import config
 
@@ -63,3 +66,43 @@ def test_describe_speaks_the_learners_language(monkeypatch, tmp_path):
     assert "$COURSE_DATA_DIR" in text and "Device:" not in text
     monkeypatch.setenv("COURSE_LANG", "en")
     assert config.describe().startswith("Mode:   FAST")
+
+
+def _fake_colab(monkeypatch) -> None:
+    """A Colab runtime as course_lib sees one: a loaded google.colab (with its drive module)."""
+    colab = type(sys)("google.colab")
+    colab.drive = type(sys)("google.colab.drive")
+    monkeypatch.setitem(sys.modules, "google", type(sys)("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.drive", colab.drive)
+
+
+def test_run_folder_outside_colab_ignores_the_drive_flag(monkeypatch, tmp_path, capsys):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert not config.on_colab()
+    assert config.run_folder("03_x", tmp_path, use_drive=False) == tmp_path / "03_x"
+    folder = config.run_folder("03_x", tmp_path, use_drive=True, drive_mount=tmp_path / "d")
+    assert folder == tmp_path / "03_x" and folder.is_dir()
+    assert not (tmp_path / "d").exists()
+    assert "only applies on Colab" in capsys.readouterr().out
+
+
+def test_run_folder_on_colab_uses_the_mounted_drive(monkeypatch, tmp_path, capsys):
+    _fake_colab(monkeypatch)
+    assert config.on_colab()
+    mount = tmp_path / "drive"
+    (mount / "MyDrive").mkdir(parents=True)
+    folder = config.run_folder("04_y", tmp_path / "runs", use_drive=True, drive_mount=mount)
+    assert folder == mount / "MyDrive" / "gan-to-pix2pix" / "04_y" and folder.is_dir()
+    assert "kept across disconnects" in capsys.readouterr().out
+    assert not (tmp_path / "runs").exists()
+    # Without the flag a Colab learner is told how to keep checkpoints.
+    assert config.run_folder("04_y", tmp_path / "runs") == tmp_path / "runs" / "04_y"
+    assert "USE_GOOGLE_DRIVE = True" in capsys.readouterr().out
+
+
+def test_run_folder_refuses_an_unmounted_drive(monkeypatch, tmp_path):
+    _fake_colab(monkeypatch)
+    with pytest.raises(RuntimeError, match=r"drive\.mount"):
+        config.run_folder("05_z", tmp_path / "runs", use_drive=True, drive_mount=tmp_path / "d")
+    assert not (tmp_path / "runs").exists()

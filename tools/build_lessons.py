@@ -19,6 +19,11 @@ A lesson is one notebook in jupytext's percent format: `# %%` starts a code cell
                              with the id "<english id>-ko" and the same tags / grade_id /
                              points (a Korean-only cell, e.g. a glossary: lang="ko" alone)
 
+The setup cell (every lesson's first code cell: make course_lib importable, on Colab by
+cloning the course) is kept once, in `lessons/setup_cell.py`, with the course's address
+`COURSE_REPO`; a lesson's first code cell holds only the line SETUP_MARKER, which the build
+replaces with that file. The Colab badges are made from the same `COURSE_REPO`.
+
 Editions (EDITIONS below): the instructor one keeps the `### BEGIN SOLUTION` regions; the
 student one is `course_lib.grading.make_student` of it (regions blanked, outputs of answer,
 check and reveals-answer cells dropped; those cells are tagged nbval-ignore-output, since
@@ -47,6 +52,7 @@ checkout's `course_lib` first on the kernel's path, and stores the outputs.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import os
 import sys
@@ -63,11 +69,27 @@ sys.path.insert(0, str(REPO))  # this checkout's course_lib, not another install
 
 from course_lib import grading, quiz  # noqa: E402
 
-COLAB_BADGE = (
-    "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-    "(https://colab.research.google.com/github/gan-course/gan-to-pix2pix/blob/main/"
-    "{folder}/{name})"
-)
+SETUP_CELL = LESSONS / "setup_cell.py"  # every lesson's first code cell, kept once
+SETUP_MARKER = "# SETUP CELL: tools/build_lessons.py puts lessons/setup_cell.py here"
+
+
+def course_repo() -> str:
+    """The course's GitHub address: `COURSE_REPO` in lessons/setup_cell.py, its one home."""
+    for node in ast.parse(SETUP_CELL.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] \
+                == ["COURSE_REPO"]:
+            return ast.literal_eval(node.value)
+    raise LessonError(f"{SETUP_CELL.name} defines no COURSE_REPO")
+
+
+def colab_badge(folder: str, name: str) -> str:
+    """Markdown of an "Open In Colab" badge for the notebook `folder/name` of the course."""
+    github = course_repo().removeprefix("https://github.com/")
+    return ("[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"(https://colab.research.google.com/github/{github}/blob/main/{folder}/{name})")
+
+
+
 NOTEBOOK_METADATA = {
     "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
@@ -168,6 +190,10 @@ def read_lesson(path: Path) -> list[nbformat.NotebookNode]:
             except LessonError as e:
                 raise LessonError(f"{path.name}: {e}") from None
         cells.append(new)
+    setup = next((c for c in cells if c.cell_type == "code"), None)
+    if setup is None or setup.source.strip() != SETUP_MARKER:
+        raise LessonError(f"{path.name}: the first code cell must be the line {SETUP_MARKER!r}")
+    setup.source = SETUP_CELL.read_text(encoding="utf-8").strip()
     return cells
 
 
@@ -199,7 +225,7 @@ def build(lesson: Path, edition: Edition) -> nbformat.NotebookNode:
     cells = select_language(read_lesson(lesson), edition.lang)
     set_language(cells, edition.lang)
     name = f"{lesson.stem}.ipynb"
-    badge = COLAB_BADGE.format(folder=edition.folder, name=name)
+    badge = colab_badge(edition.folder, name)
     cells[0].source = f"{badge}\n\n{cells[0].source}"
     nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(NOTEBOOK_METADATA))
     if not edition.solutions:
