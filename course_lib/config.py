@@ -47,9 +47,15 @@ def data_dir() -> Path:
     return Path.home() / ".cache" / "course_lib" / "data"
 
 
-def repo_root() -> Path:
-    """The repository checkout (parent of the `course_lib` package)."""
-    return Path(__file__).resolve().parent.parent
+def course_folder(start: Path | None = None) -> Path:
+    """The course checkout around `start` (default: the current folder): the nearest folder at
+    or above it that holds `weights/manifest.json` (where the notebooks run, from notebooks/ or
+    notebooks/ko/); else `start` itself (e.g. /content on Colab). Found from where the learner
+    works, never from where the library is installed, so a pip-installed course_lib behaves
+    the same."""
+    here = Path(start if start is not None else Path.cwd()).resolve()
+    return next((folder for folder in (here, *here.parents)
+                 if (folder / "weights" / "manifest.json").is_file()), here)
 
 
 def weights_dir() -> Path:
@@ -64,11 +70,8 @@ def found_weights_dir(start: Path | None = None) -> Path:
     `weights/manifest.json` in `start` (default: the current folder) or one of its parents
     (a checkout, whether the notebooks run from notebooks/ or notebooks/ko/), else the
     download cache (`weights_cache_dir`)."""
-    here = Path(start if start is not None else Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "weights" / "manifest.json").is_file():
-            return folder / "weights"
-    return weights_cache_dir()
+    weights = course_folder(start) / "weights"
+    return weights if (weights / "manifest.json").is_file() else weights_cache_dir()
 
 
 def weights_cache_dir() -> Path:
@@ -132,7 +135,7 @@ def display_path(path: Path) -> str:
     named = os.environ.get("COURSE_DATA_DIR")
     if named and Path(named).expanduser().resolve() == path:
         return "$COURSE_DATA_DIR"
-    for base, prefix in ((repo_root(), ""), (Path.home(), "~/")):
+    for base, prefix in ((course_folder(), ""), (Path.home(), "~/")):
         try:
             return prefix + path.relative_to(base.resolve()).as_posix()
         except ValueError:

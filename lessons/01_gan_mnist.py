@@ -623,7 +623,7 @@ if config.is_fast():
     _scratch = tempfile.TemporaryDirectory(prefix="course01-")
     WORK_DIR = Path(_scratch.name)
 else:
-    WORK_DIR = config.run_folder("notebook01", config.repo_root() / "runs", USE_GOOGLE_DRIVE)
+    WORK_DIR = config.run_folder("notebook01", config.course_folder() / "runs", USE_GOOGLE_DRIVE)
 WORK_DIR.mkdir(parents=True, exist_ok=True)
 
 epoch_counter = tf.Variable(0, dtype=tf.int64, name="epoch")

@@ -1011,7 +1011,7 @@ generator_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
 discriminator_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
 
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-facades-")) if config.is_fast()
-           else config.run_folder("03_pix2pix_facades", config.repo_root() / "runs",
+           else config.run_folder("03_pix2pix_facades", config.course_folder() / "runs",
                                   USE_GOOGLE_DRIVE))
 checkpoint_dir = RUN_DIR / "training_checkpoints"
 checkpoint_prefix = str(checkpoint_dir / "ckpt")

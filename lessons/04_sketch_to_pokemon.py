@@ -752,7 +752,7 @@ if USE_GOOGLE_DRIVE and config.on_colab():
 
 # %% id="nb04-29" tags=["skip-grading"]
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-pokemon-")) if config.is_fast()
-           else config.run_folder("04_sketch_to_pokemon", config.repo_root() / "runs",
+           else config.run_folder("04_sketch_to_pokemon", config.course_folder() / "runs",
                                   USE_GOOGLE_DRIVE))
 STEPS = EPOCHS * int(np.ceil(len(train_subset) / BATCH_SIZE))
 print(tr("{pairs} pairs, batch {batch}, {epochs} epoch(s): {steps} steps per generator "

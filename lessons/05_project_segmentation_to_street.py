@@ -442,7 +442,7 @@ if USE_GOOGLE_DRIVE and config.on_colab():
 # %% id="nb05-18" tags=["skip-grading"]
 # NBVAL_IGNORE_OUTPUT
 RUN_DIR = (Path(tempfile.mkdtemp(prefix="pix2pix-cityscapes-")) if config.is_fast()
-           else config.run_folder("05_cityscapes", config.repo_root() / "runs",
+           else config.run_folder("05_cityscapes", config.course_folder() / "runs",
                                   USE_GOOGLE_DRIVE))
 CHECKPOINT_EVERY = config.pick(5000, STEPS)
 SAMPLE_EVERY = config.pick(1000, STEPS)

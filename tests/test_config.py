@@ -33,11 +33,23 @@ def test_describe_reports_mode_device_and_data(monkeypatch, tmp_path):
     assert "FAST" in text and "Device:" in text and "not there yet" in text
 
 
+def test_the_course_folder_is_found_from_where_the_learner_works(tmp_path, monkeypatch):
+    checkout = tmp_path / "course"
+    (checkout / "weights").mkdir(parents=True)
+    (checkout / "weights" / "manifest.json").write_text("{}")
+    (checkout / "notebooks" / "ko").mkdir(parents=True)
+    monkeypatch.chdir(checkout / "notebooks" / "ko")
+    assert config.course_folder() == checkout.resolve()
+    assert config.display_path(checkout / "runs" / "03") == "runs/03"
+    monkeypatch.chdir(tmp_path)  # outside any checkout (e.g. /content on Colab): right here
+    assert config.course_folder() == tmp_path.resolve()
+
+
 def test_display_path_never_shows_the_machines_layout(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
     assert config.display_path(tmp_path / "data") == "$COURSE_DATA_DIR"
     assert config.display_path(Path.home() / ".cache" / "x") == "~/.cache/x"
-    assert config.display_path(config.repo_root() / "runs" / "gan") == "runs/gan"
+    assert config.display_path(config.course_folder() / "runs" / "gan") == "runs/gan"
     assert config.display_path(tmp_path / "elsewhere") == ".../elsewhere"
     assert str(tmp_path) not in config.describe()
 
