@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from course_lib import evaluation, messages, pixels, playground, quiz
+from course_lib import evaluation, messages, pixels, playground, quiz, viz
 
 IMAGE_PX = "256px"
 
@@ -41,13 +41,15 @@ class _WithFallback:
 def _show(widget, left: np.ndarray, right: np.ndarray, title_keys: tuple[str, str]) -> None:
     """Display `widget` (None: headless) with the two-image figure as its static fallback.
 
-    The figure's titles are the English messages `title_keys` in every edition: matplotlib's
-    default font has no Hangul glyphs (the course's other figures are labelled in English too).
+    The figure's titles are the messages `title_keys` in the learner's language (with the
+    Hangul font in the Korean edition).
     """
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    titles = (messages.EN[title_keys[0]], messages.EN[title_keys[1]])
+    if messages.lang() == "ko":
+        viz.use_korean_font()
+    titles = (messages.text(title_keys[0]), messages.text(title_keys[1]))
     fig = playground.side_by_side_figure(left, right, titles)
     if widget is None:
         display(fig)
