@@ -263,7 +263,7 @@ KO: dict[str, str] = {
     "config.mode_full": "전체 모드 (강의 원래 설정)",
     "config.describe": "모드:   {mode}\n장치:   {device}\n데이터: {data}{missing}",
     "config.data_missing": "  (아직 없음: 처음 쓸 때 데이터셋을 내려받습니다)",
-    "training.resuming": "스텝 {step}부터 이어서 학습합니다 (Resuming from step {step}; {path})",
+    "training.resuming": "스텝 {step}부터 이어서 학습합니다 ({path})",
     "training.starting": "새로 학습을 시작합니다. 체크포인트는 {path} 에 저장됩니다",
     "training.nothing_to_do": ("이미 {total} 스텝 중 {start} 스텝까지 학습했습니다: "
                                "더 학습할 것이 없습니다."),

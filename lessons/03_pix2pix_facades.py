@@ -995,7 +995,7 @@ except ValueError as err:
 # **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
 # Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
 # Drive, `MyDrive/gan-to-pix2pix/03_pix2pix_facades/`에 만들어집니다. 연결이 끊긴 뒤 노트북의
-# 셀들을 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이
+# 셀들을 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `스텝 N부터 이어서 학습합니다`가
 # 출력됩니다. Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌
 # 곳에서는 이 설정이 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
 
@@ -1023,7 +1023,8 @@ if tf.train.latest_checkpoint(checkpoint_dir):  # a run that was cut off: carry 
     discriminator_optimizer.build(discriminator.trainable_variables)
     checkpoint.restore(tf.train.latest_checkpoint(checkpoint_dir))
     # The step is Adam's update count, restored with the optimizer; `fit` starts there.
-    print(f"Resuming from step {int(generator_optimizer.iterations)}")
+    print(tr("Resuming from step {step}", "스텝 {step}부터 이어서 학습합니다",
+             step=int(generator_optimizer.iterations)))
 
 log_dir = RUN_DIR / "logs"
 summary_writer = tf.summary.create_file_writer(

@@ -681,7 +681,7 @@ plt.show()
 # 스텝마다의 체크포인트(두 네트워크, 두 옵티마이저, 스텝 카운터)와 함께 학습시킵니다. 아래에서는
 # 이것을 한 번 더 서브클래싱하여 스텝을 전부 풀어 씁니다. 한 번의 업데이트가 정확히 무엇을 하는지
 # 읽어 볼 수 있도록요. Colab 연결이 끊긴 뒤 같은 `checkpoint_dir`로 `fit`을 다시 실행하면
-# `Resuming from step N`이 출력됩니다.
+# `스텝 N부터 이어서 학습합니다`가 출력됩니다.
 
 # %% id="nb04-27" tags=["skip-grading"]
 class SketchColouring(training.Pix2PixTrainer):
@@ -739,7 +739,7 @@ class SketchColouring(training.Pix2PixTrainer):
 # **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
 # Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
 # Drive, `MyDrive/gan-to-pix2pix/04_sketch_to_pokemon/`에 만들어집니다. 연결이 끊긴 뒤 노트북의
-# 셀들을 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이
+# 셀들을 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `스텝 N부터 이어서 학습합니다`가
 # 출력됩니다. Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌
 # 곳에서는 이 설정이 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
 
@@ -879,10 +879,15 @@ import json
 
 recorded_file = config.weights_dir() / "history" / "encoder_decoder_vs_unet.json"
 recorded = json.loads(recorded_file.read_text())
-print(f"RECORDED run (not yours): {recorded['steps'][-1]} of {recorded['planned_steps']} "
-      f"planned steps per generator, batch {recorded['batch_size']}, seed {recorded['seed']}")
-print(f"data: {recorded['data']}; machine: {recorded['machine']}")
-print(f"{'step':>6} {'test L1, encoder-decoder':>26} {'test L1, U-Net':>16}")
+print(tr("RECORDED run (not yours): {done} of {planned} planned steps per generator, "
+         "batch {batch}, seed {seed}",
+         "기록된 실행(여러분의 실행이 아님): 생성자마다 계획한 {planned} 스텝 중 {done} 스텝, "
+         "배치 {batch}, 시드 {seed}", done=recorded["steps"][-1],
+         planned=recorded["planned_steps"], batch=recorded["batch_size"], seed=recorded["seed"]))
+print(tr("data: {data}; machine: {machine}", "데이터: {data}; 장비: {machine}",
+         data=recorded["data"], machine=recorded["machine"]))
+print(f"{tr('step', '스텝'):>6} {tr('test L1, encoder-decoder', '테스트 L1, 인코더-디코더'):>26} "
+      f"{tr('test L1, U-Net', '테스트 L1, U-Net'):>16}")
 for i, step in enumerate(recorded["steps"]):
     if i % 2 == 0 or i == len(recorded["steps"]) - 1:
         print(f"{step:>6} {recorded['test_l1']['encoder_decoder'][i]:>26.3f} "

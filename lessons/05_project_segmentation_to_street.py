@@ -409,7 +409,7 @@ print(inspect.getsource(training.Pix2PixTrainer.train_step))
 # %% [markdown] id="nb05-17-ko" lang="ko"
 # `training.fit`은 이 스텝을 반복하면서 TensorBoard 스칼라를 기록하고, `CHECKPOINT_EVERY` 스텝마다
 # 체크포인트(두 네트워크, 두 옵티마이저, 스텝 카운터)를 저장합니다. Colab 연결이 끊기면 노트북을
-# 여기까지 다시 실행하세요. `fit`이 `RUN_DIR`에서 체크포인트를 찾아 `Resuming from step N`을
+# 여기까지 다시 실행하세요. `fit`이 `RUN_DIR`에서 체크포인트를 찾아 `스텝 N부터 이어서 학습합니다`를
 # 출력합니다. 각 네트워크는 자기만의 `Adam(2e-4, beta_1=0.5)`를 가집니다. Keras 3의 옵티마이저는
 # 처음 업데이트한 변수에 귀속되기 때문입니다.
 #
@@ -428,7 +428,7 @@ print(inspect.getsource(training.Pix2PixTrainer.train_step))
 # **Colab에서 체크포인트 지키기.** Colab 런타임은 연결이 끊기면 디스크 내용을 잃습니다.
 # Colab에서 다음 셀의 `USE_GOOGLE_DRIVE = True`로 바꾸면 실행 폴더(run folder)가 여러분의 Google
 # Drive, `MyDrive/gan-to-pix2pix/05_cityscapes/`에 만들어집니다. 연결이 끊긴 뒤 노트북의 셀들을
-# 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `Resuming from step N`이 출력됩니다.
+# 다시 실행하면 마지막 체크포인트에서 학습이 이어지고 `스텝 N부터 이어서 학습합니다`가 출력됩니다.
 # Drive를 마운트(mount)할 권한은 Colab이 처음에 한 번 묻습니다. Colab이 아닌 곳에서는 이 설정이
 # 아무것도 바꾸지 않고, 빠른 모드는 언제나 새 임시 폴더를 씁니다.
 

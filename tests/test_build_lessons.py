@@ -38,12 +38,14 @@ def test_every_notebook_has_a_lesson():
         assert STEMS and STEMS == [p.stem for p in sorted((ROOT / folder).glob("*.ipynb"))]
 
 
+@pytest.mark.slow  # builds/executes for seconds
 def test_committed_notebooks_match_their_lessons():
     run = subprocess.run([sys.executable, str(TOOL), "--check"], capture_output=True,
                          text=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+@pytest.mark.slow  # builds/executes for seconds
 def test_check_names_the_notebook_and_cell_edited_by_hand(tmp_path):
     """In a copy of the checkout, a notebook edited by hand makes --check fail."""
     (tmp_path / "tools").mkdir()

@@ -115,6 +115,7 @@ def _dataset(conditional: bool):
     return tf.data.Dataset.from_tensor_slices(images.reshape(32, 784)).batch(16)
 
 
+@pytest.mark.slow  # builds/executes for seconds
 def test_fit_resumes_from_the_newest_intact_checkpoint(tmp_path, capsys):
     ds = _dataset(True)
     training.fit(_trainer(True), ds, 12, tmp_path, 5, progress=False, model_name="cgan")

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from course_lib import cli
 
 
@@ -24,6 +26,7 @@ def test_unknown_command_exits_2():
     assert "invalid choice" in proc.stderr
 
 
+@pytest.mark.slow  # builds/executes for seconds
 def test_train_rejects_unknown_model():
     proc = subprocess.run([sys.executable, "-m", "course_lib", "train", "vae"],
                           capture_output=True, text=True)
