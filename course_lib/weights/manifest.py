@@ -13,7 +13,6 @@ file to its entry (size, then sha256) and `SHIPPED_SHA256` pins what this releas
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import platform
@@ -21,6 +20,7 @@ import re
 from pathlib import Path
 
 from course_lib import config
+from course_lib.data.storage import sha256_file
 from course_lib.messages import tr
 from course_lib.registry import (
     PathLike,
@@ -193,15 +193,6 @@ def shipped_problem(name: str, entry: dict, weights_dir: PathLike) -> str | None
     return (f"{Path(weights_dir) / str(entry.get('file'))}: sha256 {entry.get('sha256')} is not "
             f"the shipped file's, pinned in course_lib/weights/manifest.py as {pinned} (the file "
             "was changed and the manifest edited to match)")
-
-
-def sha256_file(path: PathLike) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_file(path: PathLike, entry: dict) -> list[str]:
