@@ -1,7 +1,10 @@
-"""Ship a generator trained by `tools/train_jax.py` as a course model, with its training history.
+"""Ship a trained generator as a course model, with its training history.
 
     python tools/ship_run.py MODEL WEIGHTS_FILE HISTORY_JSON FRAMES_NPZ --source TEXT
-        [--selection TEXT] [--hardware TEXT]
+        [--selection TEXT] [--hardware TEXT] [--trainer TEXT] [--schedule TEXT]
+
+HISTORY_JSON and FRAMES_NPZ come from `tools/train_jax.py`, or from `tools/run_history.py` for
+a run of `python -m course_lib train` (then say so with --trainer, --schedule and --hardware).
 
 What it does, in order:
 1. loads WEIGHTS_FILE into the registry's architecture for MODEL (refusing a file that does not
@@ -27,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from course_lib import weights as W  # noqa: E402
 
+JAX_TRAINER = ("tools/train_jax.py (course_lib models and losses, lax.scan steps, data and "
+               "augmentation on the GPU)")
 FRAMES_SHOWN = 6  # progress frames kept in the PNG strip (evenly spaced, the last included)
 
 
@@ -61,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="which weights of the run these are (last, EMA, mean of ...)")
     parser.add_argument("--selection", default="", help="how they were chosen, with numbers")
     parser.add_argument("--hardware", default="1x NVIDIA H200, Keras 3 on the JAX backend")
+    parser.add_argument("--trainer", default=JAX_TRAINER, help="what trained it")
+    parser.add_argument("--schedule", help="the learning-rate schedule (default: train_jax's)")
     args = parser.parse_args(argv)
 
     spec = W.spec(args.model)
@@ -88,15 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     training = {**spec.defaults,
                 "steps": history["done_steps"], "epochs": history["epochs_done"],
                 "batch_size": history["batch_size"],
-                "schedule": ("Adam, constant rate" if args.model in W.MNIST_GENERATORS else
-                             "Adam, constant rate for the first half of the steps, then linear "
-                             "decay to zero (pix2pix paper schedule)"),
+                "schedule": args.schedule or (
+                    "Adam, constant rate" if args.model in W.MNIST_GENERATORS else
+                    "Adam, constant rate for the first half of the steps, then linear "
+                    "decay to zero (pix2pix paper schedule)"),
                 "recipe": {k: history[k] for k in ("d_activation", "d_dropout", "adam_beta_1",
                                                    "label_smoothing", "ema_decay")
                            if k in history},
                 "source": args.source, "selection": args.selection,
-                "trainer": "tools/train_jax.py (course_lib models and losses, lax.scan steps, "
-                           "data and augmentation on the GPU)",
+                "trainer": args.trainer,
                 "history": {"losses": f"history/{args.model}.json",
                             "frames": f"history/{args.model}_frames.png",
                             "frame_steps": shown}}
@@ -104,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         training["stopped_early"] = history["stopped_early"]
     entry = W.register_weights(args.model, path, folder, model=model, training=training,
                                wall_time_s=history.get("wall_seconds"), hardware=args.hardware,
-                               notes=f"trained with tools/train_jax.py on {args.hardware}; "
-                                     "loaded and evaluated under TensorFlow before shipping")
+                               notes=f"trained with {args.trainer.split(' (')[0]} on "
+                                     f"{args.hardware}; loaded and evaluated under TensorFlow "
+                                     "before shipping")
     print(f"{args.model}: {path.name} sha256 {entry['sha256']} ({entry['size']:,} bytes)")
     return 0
 
