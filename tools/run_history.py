@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from course_lib import data, inference, pixels, registry  # noqa: E402
 from course_lib import weights as W  # noqa: E402
+from course_lib.evaluation.pix2pix import pix2pix_files  # noqa: E402
 
 # TensorBoard tag -> the loss name the history and `viz.training_history` use.
 PIX2PIX_TAGS = {"gen_total_loss": "gen_total", "gen_gan_loss": "gen_gan",
@@ -98,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="CPU", help="where the run trained")
     args = parser.parse_args(argv)
 
-    files = (data.facades_files if args.model == "pix2pix-facades"
-             else data.cityscapes_files)("train")
+    files = pix2pix_files(args.model, "train")
     history = loss_history(read_scalars(args.run_dir / "logs"), PIX2PIX_TAGS, args.chunk)
     steps_per_epoch = len(files)
     history.update(run=args.model, tag=args.run_dir.name, batch_size=1,
